@@ -1,0 +1,1 @@
+"""The console adapter: a terminal chat that implements the ChatPort completely."""

@@ -1,0 +1,97 @@
+"""Deliveries of the console platform, kept in memory and optionally in a JSON-lines file.
+
+The file lets several `xgov chat` sessions (one per person) see each other's
+messages: an owner who opens the console later finds the assignment waiting.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bot.messages import Button, Choices, Field, Form, FormField, Image, Message, Option
+
+
+@dataclass(frozen=True)
+class Delivery:
+    seq: int
+    kind: str  # dm | channel | form | update | image
+    target: str  # an e-mail, or "#channel"
+    message_id: str
+    at: str
+    message: Message | None = None
+    form: Form | None = None
+
+
+def _message_from_dict(data: dict) -> Message:
+    choices = data.get("choices")
+    image = data.get("image")
+    return Message(
+        text=data["text"],
+        header=data["header"],
+        fields=tuple(Field(**field) for field in data["fields"]),
+        choices=Choices(choices["action_id"], tuple(Option(**o) for o in choices["options"]), choices["prompt"])
+        if choices else None,
+        buttons=tuple(Button(**button) for button in data["buttons"]),
+        image=Image(image["filename"], image["alt_text"], b"", image["url"]) if image else None,
+        context=data["context"],
+    )
+
+
+def _form_from_dict(data: dict) -> Form:
+    fields = tuple(
+        FormField(**{**field, "options": tuple(Option(**o) for o in field["options"]),
+                     "initial": tuple(field["initial"]) if isinstance(field["initial"], list) else field["initial"]})
+        for field in data["fields"]
+    )
+    return Form(**{**data, "fields": fields})
+
+
+def _to_json(delivery: Delivery) -> str:
+    data = asdict(delivery)
+    if data["message"] and data["message"].get("image"):
+        data["message"]["image"]["data"] = ""
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _from_json(line: str) -> Delivery:
+    data = json.loads(line)
+    return Delivery(
+        seq=data["seq"], kind=data["kind"], target=data["target"], message_id=data["message_id"], at=data["at"],
+        message=_message_from_dict(data["message"]) if data["message"] else None,
+        form=_form_from_dict(data["form"]) if data["form"] else None,
+    )
+
+
+class Mailbox:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._deliveries: list[Delivery] = []
+        self._read_offset = 0
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Pick up what other console sessions appended to the file."""
+        if self.path is None or not self.path.exists():
+            return
+        with self.path.open(encoding="utf-8") as handle:
+            handle.seek(self._read_offset)
+            for line in handle:
+                if line.endswith("\n"):
+                    self._deliveries.append(_from_json(line))
+                    self._read_offset += len(line.encode("utf-8"))
+
+    def next_seq(self) -> int:
+        self.refresh()
+        return (self._deliveries[-1].seq + 1) if self._deliveries else 1
+
+    def append(self, delivery: Delivery) -> None:
+        if self.path is not None:
+            line = _to_json(delivery) + "\n"
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(line)
+            self._read_offset += len(line.encode("utf-8"))
+        self._deliveries.append(delivery)
+
+    def all(self) -> list[Delivery]:
+        return list(self._deliveries)

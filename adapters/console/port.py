@@ -1,0 +1,74 @@
+"""ConsolePort: the ChatPort of the console platform."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from adapters.console.mailbox import Delivery, Mailbox
+from adapters.console.render import render_message
+from bot.messages import Form, Image, Message, MessageRef
+
+
+class ConsolePort:
+    """Delivers to a mailbox that console sessions, the demo and the tests read."""
+
+    def __init__(self, mailbox_path: Path | None = None, *, stamp: Callable[[], str] = lambda: "",
+                 image_dir: Path | None = None) -> None:
+        self.mailbox = Mailbox(mailbox_path)
+        self._stamp = stamp
+        self._image_dir = image_dir
+
+    def _deliver(self, kind: str, target: str, *, message: Message | None = None, form: Form | None = None,
+                 message_id: str | None = None) -> MessageRef:
+        seq = self.mailbox.next_seq()
+        message_id = message_id or str(seq)
+        self.mailbox.append(Delivery(seq, kind, target, message_id, self._stamp(), message, form))
+        return MessageRef(conversation=target, message_id=message_id)
+
+    def send_to_user(self, email: str, message: Message) -> MessageRef:
+        return self._deliver("dm", email, message=message)
+
+    def post_to_channel(self, channel: str, message: Message) -> MessageRef:
+        return self._deliver("channel", "#" + channel.lstrip("#"), message=message)
+
+    def open_form(self, email: str, form: Form, trigger: str | None = None) -> None:
+        self._deliver("form", email, form=form)
+
+    def update_message(self, ref: MessageRef, message: Message) -> MessageRef:
+        if not any(d.message_id == ref.message_id and d.target == ref.conversation for d in self.mailbox.all()):
+            raise LookupError(f"no console message {ref.message_id} in {ref.conversation}")
+        return self._deliver("update", ref.conversation, message=message, message_id=ref.message_id)
+
+    def upload_image(self, channel: str, image: Image, comment: str = "") -> MessageRef:
+        target = "#" + channel.lstrip("#")
+        if self._image_dir is not None and image.data:
+            self._image_dir.mkdir(parents=True, exist_ok=True)
+            (self._image_dir / image.filename).write_bytes(image.data)
+        return self._deliver("image", target, message=Message(text=comment, image=image))
+
+    # What a person or a channel sees: the latest version of each message, in order.
+    def deliveries_for(self, target: str) -> list[Delivery]:
+        return [d for d in self.mailbox.all() if d.target == target]
+
+    def current_messages(self, target: str) -> dict[str, Message]:
+        latest: dict[str, Message] = {}
+        for delivery in self.deliveries_for(target):
+            if delivery.message is not None:
+                latest[delivery.message_id] = delivery.message
+        return latest
+
+    def seen_by(self, target: str) -> list[str]:
+        return [render_message(message) for message in self.current_messages(target).values()]
+
+    def last_message(self, target: str) -> tuple[MessageRef, Message]:
+        for delivery in reversed(self.deliveries_for(target)):
+            if delivery.message is not None:
+                ref = MessageRef(conversation=target, message_id=delivery.message_id)
+                return ref, self.current_messages(target)[delivery.message_id]
+        raise LookupError(f"nothing was delivered to {target}")
+
+    def last_form(self, email: str) -> Form:
+        for delivery in reversed(self.deliveries_for(email)):
+            if delivery.form is not None:
+                return delivery.form
+        raise LookupError(f"no form was opened for {email}")

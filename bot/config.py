@@ -1,0 +1,26 @@
+"""Settings: one object built at start-up and passed down (env vars prefixed XGOV_)."""
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SUPPORTED_LOCALES = ("pl", "en")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="XGOV_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///xgov.db",
+        description="SQLAlchemy URL; SQLite file by default, postgresql+psycopg://... in production.",
+    )
+    default_locale: str = Field(default="pl", description="Workspace language when a person has none: pl or en.")
+    governance_channel: str = Field(default="governance", description="Channel that receives assignments and the digest.")
+    assignment_due_days: int = Field(default=14, ge=1, description="Days an owner has to resolve an assignment.")
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"XGOV_DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}, not {value!r}")
+        return value

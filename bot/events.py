@@ -1,0 +1,44 @@
+"""Neutral inbound events: what a person did, whatever the platform."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.messages import MessageRef
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted. ``email`` is the neutral key of a person in the directory."""
+
+    email: str
+    locale: str | None = None
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class CommandEvent:
+    actor: Actor
+    command: str
+    text: str = ""
+    channel: str | None = None
+    trigger: str | None = None
+
+
+@dataclass(frozen=True)
+class FormSubmission:
+    actor: Actor
+    form_id: str
+    values: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
+    metadata: str = ""
+
+
+@dataclass(frozen=True)
+class ButtonAnswer:
+    actor: Actor
+    action_id: str
+    value: str = ""
+    message: MessageRef | None = None
+    trigger: str | None = None
+
+
+InboundEvent = CommandEvent | FormSubmission | ButtonAnswer

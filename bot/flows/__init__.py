@@ -1,0 +1,1 @@
+"""Conversation flows: each handler takes a Turn and a neutral event."""

@@ -1,0 +1,70 @@
+"""Messages shared by every flow: confirmations, errors, help, registry listings."""
+from __future__ import annotations
+
+from bot.errors import N_
+from bot.i18n import Translate
+from bot.labels import POLICY_KIND_LABELS, STATUS_LABELS, label
+from bot.messages import Field, Message
+from bot.services.friction_queries import Barrier
+from bot.services.registry import PolicyView
+
+HELP_COMMANDS = (
+    ("/friction", N_("Report what got in your way (a form opens), or /friction and your words to send at once.")),
+    ("/xgov reports", N_("Your reports and what happened to them.")),
+    ("/xgov assignments", N_("Reports assigned to you as an owner.")),
+    ("/xgov accept F-12", N_("Accept an assignment.")),
+    ("/xgov decline F-12 REASON", N_("Decline an assignment; it goes back to triage with your reason.")),
+    ("/xgov resolve F-12 OUTCOME NOTE", N_("Resolve: policy-changed, decision-made, procedure-updated or no-change.")),
+    ("/xgov triage", N_("Governance: the reports waiting for triage.")),
+    ("/xgov assign F-12 P-3 [EMAIL]", N_("Governance: link a report to a policy and hand it to its owner (or another).")),
+    ("/xgov policy list", N_("The registry of policies, decisions and processes with their owners.")),
+    ("/xgov policy add KIND EMAIL TITLE", N_("Governance: add a policy, decision or process and its owner.")),
+    ("/xgov barriers", N_("Recurring barriers: policies ranked by the reports traced to them.")),
+    ("/xgov language pl|en", N_("Choose your language.")),
+    ("/xgov help", N_("This help.")),
+)
+
+
+def done(_: Translate, *, _msg: str, **params: object) -> Message:
+    return Message(text=_(_msg, **params))
+
+
+def error(_: Translate, *, msgid: str, params: dict) -> Message:
+    shown = {key: label(STATUS_LABELS, value, _) if key == "status" else value for key, value in params.items()}
+    return Message(header=_("That did not work"), text=_(msgid, **shown))
+
+
+def help_message(_: Translate, *, unknown: str | None = None) -> Message:
+    text = _("xgov traces what gets in the way of customers and colleagues to the policy, decision and owner behind it.")
+    if unknown:
+        text = _("I do not know the command \"{command}\". Here is what I understand.", command=unknown) + "\n\n" + text
+    fields = tuple(Field(usage, _(description)) for usage, description in HELP_COMMANDS)
+    return Message(header=_("xgov help"), text=text, fields=fields)
+
+
+def not_in_directory(_: Translate, *, email: str) -> Message:
+    return Message(
+        header=_("You are not in the xgov directory yet"),
+        text=_("Nobody with the e-mail {email} is in the directory. Ask your governance team to add you.", email=email),
+    )
+
+
+def policy_list(_: Translate, policies: list[PolicyView]) -> Message:
+    if not policies:
+        return Message(header=_("Policies, decisions and processes"), text=_("The registry is empty."))
+    fields = tuple(
+        Field(f"{p.ref} · {label(POLICY_KIND_LABELS, p.kind, _)}", _("{title}\nOwner: {owner}", title=p.title, owner=p.owner_name))
+        for p in policies
+    )
+    return Message(header=_("Policies, decisions and processes"), fields=fields)
+
+
+def barriers_message(_: Translate, barriers: list[Barrier]) -> Message:
+    if not barriers:
+        return Message(header=_("Recurring barriers"), text=_("No report has been traced to a policy yet."))
+    fields = tuple(
+        Field(f"{rank}. P-{b.policy_id} {b.policy_title}",
+              _("Reports: {reports} (open: {open}) · owner: {owner}", reports=b.reports, open=b.open_reports, owner=b.owner_name))
+        for rank, b in enumerate(barriers, start=1)
+    )
+    return Message(header=_("Recurring barriers"), text=_("Policies ranked by the reports traced to them."), fields=fields)

@@ -1,0 +1,25 @@
+"""The outbound port the core talks to; each adapter implements it."""
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from bot.messages import Form, Image, Message, MessageRef
+
+
+@runtime_checkable
+class ChatPort(Protocol):
+    """Everything the core may do on a chat platform.
+
+    People are addressed by e-mail (the directory's key); channels by the name the
+    workspace configured. Implementations translate both to platform ids.
+    """
+
+    def send_to_user(self, email: str, message: Message) -> MessageRef: ...
+
+    def post_to_channel(self, channel: str, message: Message) -> MessageRef: ...
+
+    def open_form(self, email: str, form: Form, trigger: str | None = None) -> None: ...
+
+    def update_message(self, ref: MessageRef, message: Message) -> MessageRef: ...
+
+    def upload_image(self, channel: str, image: Image, comment: str = "") -> MessageRef: ...

@@ -1,0 +1,1 @@
+"""Domain services: plain functions taking the session as a keyword, returning views."""

@@ -1,0 +1,133 @@
+"""The organisation directory: org units as a tree, people, managers and roles."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.errors import N_, UserError
+from storage.models import OrgUnit, Person, PersonRole
+
+ROLES = ("employee", "manager", "owner", "governance_admin")
+
+
+@dataclass(frozen=True)
+class PersonView:
+    id: int
+    email: str
+    name: str
+    locale: str | None
+    roles: frozenset[str]
+    org_unit: str | None
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def add_org_unit(*, session: Session, name: str, parent: str | None = None) -> int:
+    parent_id = None
+    if parent is not None:
+        parent_id = _unit_id(session, parent)
+    unit = OrgUnit(name=name, parent_id=parent_id)
+    session.add(unit)
+    session.flush()
+    return unit.id
+
+
+def _unit_id(session: Session, name: str) -> int:
+    unit_id = session.scalar(select(OrgUnit.id).where(OrgUnit.name == name))
+    if unit_id is None:
+        raise UserError(N_("There is no org unit called {name}."), name=name)
+    return unit_id
+
+
+def add_person(
+    *,
+    session: Session,
+    email: str,
+    name: str,
+    org_unit: str | None = None,
+    manager_email: str | None = None,
+    roles: tuple[str, ...] = ("employee",),
+    locale: str | None = None,
+) -> PersonView:
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise UserError(N_("Unknown role {role}; use one of: {roles}."), role=sorted(unknown)[0], roles=", ".join(ROLES))
+    person = Person(
+        email=normalise_email(email),
+        name=name,
+        locale=locale,
+        org_unit_id=_unit_id(session, org_unit) if org_unit else None,
+        manager_id=_person_row(session, manager_email).id if manager_email else None,
+    )
+    session.add(person)
+    session.flush()
+    session.add_all(PersonRole(person_id=person.id, role=role) for role in sorted(set(roles)))
+    session.flush()
+    return get_person(session=session, email=person.email)
+
+
+def _person_row(session: Session, email: str) -> Person:
+    person = session.scalar(select(Person).where(Person.email == normalise_email(email)))
+    if person is None:
+        raise UserError(N_("Nobody with the e-mail {email} is in the directory."), email=email)
+    return person
+
+
+def find_person(*, session: Session, email: str) -> PersonView | None:
+    person = session.scalar(select(Person).where(Person.email == normalise_email(email)))
+    return _view(session, person) if person else None
+
+
+def get_person(*, session: Session, email: str) -> PersonView:
+    return _view(session, _person_row(session, email))
+
+
+def person_by_id(*, session: Session, person_id: int) -> PersonView:
+    return _view(session, session.get(Person, person_id))
+
+
+def _view(session: Session, person: Person) -> PersonView:
+    roles = frozenset(session.scalars(select(PersonRole.role).where(PersonRole.person_id == person.id)))
+    unit = session.get(OrgUnit, person.org_unit_id) if person.org_unit_id else None
+    return PersonView(
+        id=person.id,
+        email=person.email,
+        name=person.name,
+        locale=person.locale,
+        roles=roles,
+        org_unit=unit.name if unit else None,
+    )
+
+
+def set_locale(*, session: Session, email: str, locale: str) -> None:
+    _person_row(session, email).locale = locale
+
+
+def emails_with_role(*, session: Session, role: str) -> list[str]:
+    query = (
+        select(Person.email)
+        .join(PersonRole, PersonRole.person_id == Person.id)
+        .where(PersonRole.role == role)
+        .order_by(Person.email)
+    )
+    return list(session.scalars(query))
+
+
+def unit_and_descendants(*, session: Session, unit_name: str) -> list[int]:
+    """Ids of an org unit and every unit below it."""
+    children: dict[int | None, list[int]] = {}
+    for unit_id, parent_id in session.execute(select(OrgUnit.id, OrgUnit.parent_id)):
+        children.setdefault(parent_id, []).append(unit_id)
+    found, stack = [], [_unit_id(session, unit_name)]
+    while stack:
+        unit_id = stack.pop()
+        found.append(unit_id)
+        stack.extend(children.get(unit_id, []))
+    return sorted(found)

@@ -1,0 +1,67 @@
+"""One inbound event being handled: its session, its actor, its language, its outbox.
+
+Outbound messages are collected while the unit of work runs and handed to the
+ChatPort only after it commits, so that a refused or failed action sends nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.i18n import Translate, translator
+from bot.messages import Form, Message, MessageRef
+from bot.ports import ChatPort
+from bot.services.directory import PersonView, find_person
+
+MessageBuilder = Callable[[Translate], Message]
+
+
+@dataclass
+class Turn:
+    session: Session
+    actor: PersonView
+    locale: str
+    settings: Settings
+    now: object
+    _pending: list[Callable[[ChatPort], object]] = field(default_factory=list)
+
+    @property
+    def _(self) -> Translate:
+        return translator(self.locale)
+
+    def locale_of(self, email: str) -> str:
+        person = find_person(session=self.session, email=email)
+        return (person.locale if person and person.locale else None) or self.settings.default_locale
+
+    def reply(self, build: MessageBuilder) -> None:
+        message = build(self._)
+        self._pending.append(lambda port: port.send_to_user(self.actor.email, message))
+
+    def tell(self, email: str, build: MessageBuilder) -> None:
+        """Send to another person, in that person's language."""
+        message = build(translator(self.locale_of(email)))
+        self._pending.append(lambda port: port.send_to_user(email, message))
+
+    def post_to_governance(self, build: MessageBuilder) -> None:
+        message = build(translator(self.settings.default_locale))
+        channel = self.settings.governance_channel
+        self._pending.append(lambda port: port.post_to_channel(channel, message))
+
+    def update(self, ref: MessageRef | None, build: MessageBuilder) -> None:
+        message = build(self._)
+        if ref is None:
+            self._pending.append(lambda port: port.send_to_user(self.actor.email, message))
+        else:
+            self._pending.append(lambda port: port.update_message(ref, message))
+
+    def open_form(self, build: Callable[[Translate], Form], trigger: str | None) -> None:
+        form = build(self._)
+        self._pending.append(lambda port: port.open_form(self.actor.email, form, trigger))
+
+    def deliver(self, port: ChatPort) -> None:
+        for send in self._pending:
+            send(port)
+        self._pending.clear()

@@ -1,0 +1,136 @@
+"""SQLAlchemy 2 ORM models. Only storage/ and the core services see these classes."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in and out, on SQLite (which drops the zone) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("xgov stores aware datetimes only")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class OrgUnit(Base):
+    __tablename__ = "org_units"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class PersonRole(Base):
+    __tablename__ = "person_roles"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class Policy(Base):
+    """A policy, decision or process that can cause frictions, with its owner."""
+
+    __tablename__ = "policies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Friction(Base):
+    """A friction report. Who reported it lives in ``friction_reporters`` only."""
+
+    __tablename__ = "frictions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(32))
+    experience: Mapped[str | None] = mapped_column(String(16))
+    flag_emotions: Mapped[bool] = mapped_column(Boolean, default=False)
+    flag_decision_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    flag_procedure_gap: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_from_governance: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    policy_id: Mapped[int | None] = mapped_column(ForeignKey("policies.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class FrictionReporter(Base):
+    """The only link between a friction and the people who reported it.
+
+    Read by reporter-facing queries (my reports, closing the loop) and, unless the
+    reporter chose full anonymity, by the governance team; never by owner-facing ones.
+    """
+
+    __tablename__ = "friction_reporters"
+    friction_id: Mapped[int] = mapped_column(ForeignKey("frictions.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FrictionEvent(Base):
+    """The audit trail of a friction's lifecycle (never records who reported)."""
+
+    __tablename__ = "friction_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    friction_id: Mapped[int] = mapped_column(ForeignKey("frictions.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    action: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+Index("ix_friction_events_friction", FrictionEvent.friction_id, FrictionEvent.at)
+Index("ix_friction_reporters_person", FrictionReporter.person_id)

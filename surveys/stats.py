@@ -1,0 +1,41 @@
+"""Small statistics helpers shared by the scorers (no scipy: the 95% normal quantile is fixed)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+Z_95 = 1.96
+
+
+def is_present(value: Any) -> bool:
+    """False for a skipped answer: None, NaN (as pandas stores gaps) or a blank string."""
+    if value is None:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return not (isinstance(value, str) and not value.strip())
+
+
+def present(values: Iterable[Any]) -> list[Any]:
+    return [value for value in values if is_present(value)]
+
+
+def whole_number_in(value: Any, low: int, high: int) -> int:
+    """`value` as an int in [low, high]; integral floats (9.0, from pandas) are accepted."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{value!r} is not a whole number from {low} to {high}")
+    return value
+
+
+def mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def clipped_interval(centre: float, standard_error: float, low: float, high: float) -> tuple[float, float]:
+    """The 95% normal interval centre ± 1.96·SE, clipped to the scale [low, high]."""
+    margin = Z_95 * standard_error
+    return max(low, centre - margin), min(high, centre + margin)
