@@ -16,6 +16,9 @@ class Settings(BaseSettings):
     )
     default_locale: str = Field(default="pl", description="Workspace language when a person has none: pl or en.")
     governance_channel: str = Field(default="governance", description="Channel that receives assignments and the digest.")
+    console_mailbox: str | None = Field(
+        default=None, description="File the console chat keeps messages in; default: beside the SQLite file."
+    )
     assignment_due_days: int = Field(default=14, ge=1, description="Days an owner has to resolve an assignment.")
 
     @field_validator("default_locale")
@@ -24,3 +27,13 @@ class Settings(BaseSettings):
         if value not in SUPPORTED_LOCALES:
             raise ValueError(f"XGOV_DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}, not {value!r}")
         return value
+
+
+def console_mailbox_path(settings: Settings) -> str:
+    """Where console sessions share their messages: beside the SQLite file by default."""
+    if settings.console_mailbox:
+        return settings.console_mailbox
+    prefix = "sqlite:///"
+    if settings.database_url.startswith(prefix) and settings.database_url != prefix + ":memory:":
+        return settings.database_url[len(prefix):] + ".console.jsonl"
+    return "xgov-console.jsonl"

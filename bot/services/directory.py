@@ -39,6 +39,10 @@ def add_org_unit(*, session: Session, name: str, parent: str | None = None) -> i
     return unit.id
 
 
+def org_unit_exists(*, session: Session, name: str) -> bool:
+    return session.scalar(select(OrgUnit.id).where(OrgUnit.name == name)) is not None
+
+
 def _unit_id(session: Session, name: str) -> int:
     unit_id = session.scalar(select(OrgUnit.id).where(OrgUnit.name == name))
     if unit_id is None:
@@ -104,6 +108,10 @@ def _view(session: Session, person: Person) -> PersonView:
         roles=roles,
         org_unit=unit.name if unit else None,
     )
+
+
+def set_manager(*, session: Session, email: str, manager_email: str) -> None:
+    _person_row(session, email).manager_id = _person_row(session, manager_email).id
 
 
 def set_locale(*, session: Session, email: str, locale: str) -> None:

@@ -153,6 +153,7 @@ def recurring_barriers(*, session: Session, limit: int = 10) -> list[Barrier]:
         select(Policy.id, Policy.title, Person.name, reports, open_reports)
         .join(Friction, Friction.policy_id == Policy.id)
         .join(Person, Person.id == Policy.owner_id)
+        .where(Friction.status != "declined")  # a declined link is disputed until re-triaged
         .group_by(Policy.id, Policy.title, Person.name)
         .order_by(reports.desc(), open_reports.desc(), Policy.id)
         .limit(limit)

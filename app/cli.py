@@ -1,0 +1,111 @@
+"""The `xgov` command line."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.config import Settings, console_mailbox_path
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {}
+    if getattr(args, "database_url", None):
+        overrides["database_url"] = args.database_url
+    return Settings(**overrides)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from storage.migrate import upgrade
+
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    print(f"Database at {settings.database_url} is up to date.")
+    return 0
+
+
+def cmd_org_import(args: argparse.Namespace) -> int:
+    from app.org_import import ImportError_, import_people
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        with db.unit_of_work() as session:
+            added = import_people(session, Path(args.file))
+    except ImportError_ as problem:
+        print(f"Nothing imported: {problem}", file=sys.stderr)
+        return 2
+    print(f"Imported {added} people.")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from adapters.console.chat import ConsoleChat
+    from adapters.console.port import ConsolePort
+    from bot.app import XgovBot
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    port = ConsolePort(Path(args.mailbox or console_mailbox_path(settings)))
+    bot = XgovBot(db=Database(settings.database_url), port=port, settings=settings)
+    chat = ConsoleChat(bot, port, args.as_email, watch=tuple(args.watch or ()))
+    chat.start()
+    while True:
+        try:
+            line = input("> ")
+        except EOFError:
+            return 0
+        if not chat.handle_line(line):
+            return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.demo import DemoOptions, run_demo
+
+    options = DemoOptions(out=Path(args.out), employees=args.employees, weeks=args.weeks, seed=args.seed, lang=args.lang)
+    summary = run_demo(options)
+    print(summary)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="xgov", description="xgov: Experience Governance bot.")
+    parser.add_argument("--database-url", help="overrides XGOV_DATABASE_URL")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    db = commands.add_parser("db", help="database migrations").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="migrate the database to the newest schema").set_defaults(func=cmd_db_upgrade)
+
+    org = commands.add_parser("org", help="the organisation directory").add_subparsers(dest="org_command", required=True)
+    org_import = org.add_parser("import", help="import people from a CSV file")
+    org_import.add_argument("file")
+    org_import.set_defaults(func=cmd_org_import)
+
+    chat = commands.add_parser("chat", help="chat with the bot in this terminal as a person")
+    chat.add_argument("--as", dest="as_email", required=True, metavar="EMAIL")
+    chat.add_argument("--watch", action="append", metavar="CHANNEL", help="also show posts to this channel")
+    chat.add_argument("--mailbox", help="console message file (default: beside the SQLite file)")
+    chat.set_defaults(func=cmd_chat)
+
+    demo = commands.add_parser("demo", help="simulate an organisation for some weeks and write a transcript")
+    demo.add_argument("--out", default="demo-out")
+    demo.add_argument("--employees", type=int, default=200)
+    demo.add_argument("--weeks", type=int, default=12)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--lang", choices=("pl", "en"), default="en")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
