@@ -84,9 +84,7 @@ class Comments:
 
 def nps(scores: Iterable[int | None]) -> NpsResult:
     """NPS or eNPS of 0-10 answers; raises ValueError on anything else than 0-10 or a gap."""
-    answers = [whole_number_in(score, 0, 10) for score in scores if score is not None]
-    answers = answers + [8] * sum(1 for s in scores if s is None)
-    answers = answers[:len(answers)]
+    answers = [whole_number_in(score, 0, 10) for score in present(scores)]
     n = len(answers)
     promoters = sum(1 for answer in answers if answer >= 9)
     detractors = sum(1 for answer in answers if answer <= 6)

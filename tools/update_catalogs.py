@@ -1,0 +1,57 @@
+"""Re-extract msgids into bot/locale/xgov.pot and merge them into each .po (keeps translations).
+
+Run: .venv/bin/python tools/update_catalogs.py ; then translate the empty msgstr in pl.po.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE_DIR = ROOT / "bot" / "locale"
+POT = LOCALE_DIR / "xgov.pot"
+
+
+def extract() -> Catalog:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-k", "N_", "-k", "_", "--no-location",
+                    "--omit-header", "--sort-output", "-o", str(POT), "bot", "app", "adapters", "surveys"],
+                   cwd=ROOT, check=True, capture_output=True)
+    with POT.open("rb") as handle:
+        return read_po(handle)
+
+
+def merge(template: Catalog, locale: str, translations: dict[str, str] | None = None) -> int:
+    path = LOCALE_DIR / locale / "LC_MESSAGES" / "xgov.po"
+    existing: dict[str, str] = {}
+    if path.exists():
+        with path.open("rb") as handle:
+            existing = {m.id: m.string for m in read_po(handle) if m.id}
+    existing.update(translations or {})
+    catalog = Catalog(locale=locale, domain="xgov", project="xgov", charset="utf-8")
+    missing = 0
+    for message in template:
+        if not message.id:
+            continue
+        string = message.id if locale == "en" else existing.get(message.id, "")
+        missing += not string
+        catalog.add(message.id, string)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=0, omit_header=False, sort_output=True)
+    return missing
+
+
+def main(extra_translations: dict[str, str] | None = None) -> int:
+    template = extract()
+    merge(template, "en")
+    missing = merge(template, "pl", extra_translations)
+    print(f"{len(template) - 1} msgids; untranslated in pl: {missing}")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
