@@ -49,7 +49,7 @@ def not_in_directory(_: Translate, *, email: str) -> Message:
     )
 
 
-def policy_list(_: Translate, policies: list[PolicyView]) -> Message:
+def policy_list(policies: list[PolicyView], _: Translate) -> Message:
     if not policies:
         return Message(header=_("Policies, decisions and processes"), text=_("The registry is empty."))
     fields = tuple(
@@ -59,7 +59,7 @@ def policy_list(_: Translate, policies: list[PolicyView]) -> Message:
     return Message(header=_("Policies, decisions and processes"), fields=fields)
 
 
-def barriers_message(_: Translate, barriers: list[Barrier]) -> Message:
+def barriers_message(barriers: list[Barrier], _: Translate) -> Message:
     if not barriers:
         return Message(header=_("Recurring barriers"), text=_("No report has been traced to a policy yet."))
     fields = tuple(

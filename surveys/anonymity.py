@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from surveys.stats import is_present
+
 MIN_K = 3
 DEFAULT_K = 5
 
@@ -94,8 +96,7 @@ def aggregate_by_group(
 
 
 def _answered_mask(group: pd.DataFrame, value_cols: list[str]) -> pd.Series:
-    blank = group[value_cols].map(lambda value: isinstance(value, str) and not value.strip())
-    return (group[value_cols].notna() & ~blank).any(axis=1)
+    return group[value_cols].map(is_present).any(axis=1)
 
 
 def _respondent_count(answered: pd.DataFrame, respondent_col: str | None) -> int:

@@ -62,7 +62,7 @@ def _whole_number(raw: Any) -> int | None:
     if isinstance(raw, int):
         return raw
     if isinstance(raw, float):
-        return int(raw) if True else None
+        return int(raw) if raw.is_integer() else None
     if isinstance(raw, str) and _WHOLE_NUMBER.match(raw.strip()):
         return int(raw.strip())
     return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -10,10 +9,13 @@ Z_95 = 1.96
 
 
 def is_present(value: Any) -> bool:
-    """False for a skipped answer: None, NaN (as pandas stores gaps) or a blank string."""
+    """False for a skipped answer: None, NaN or pandas.NA (as pandas stores gaps), or a blank string."""
     if value is None:
         return False
-    if isinstance(value, float) and math.isnan(value):
+    try:
+        if value != value:  # NaN is the only value unequal to itself
+            return False
+    except TypeError:  # pandas.NA refuses to be used as a truth value
         return False
     return not (isinstance(value, str) and not value.strip())
 

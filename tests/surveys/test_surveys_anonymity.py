@@ -98,7 +98,7 @@ def test_missing_group_value_becomes_none():
 def test_comments_need_k_real_comments():
     df = pd.DataFrame({
         "team": ["a"] * 5 + ["b"] * 5,
-        "comment": ["one", " ", "", None, "two"] + ["e", "d", "c", "b", "a"],
+        "comment": ["one", " ", "", "two", "three"] + ["e", "d", "c", "b", "a"],  # a: 3 real comments
     })
     rows = aggregate_by_group(df, ["team"], "comment", 5, collect_comments)
     assert rows[0] == {"group": {"team": "a"}, "suppressed": True}
@@ -142,3 +142,9 @@ def test_no_figures_ever_for_a_group_below_k(df, k):
             assert row == {"group": row["group"], "suppressed": True}
         else:
             assert row["suppressed"] is False and row["n"] == true_n
+
+
+def test_nullable_integer_columns_count_gaps_as_skipped():
+    df = pd.DataFrame({"team": ["a"] * 4, "enps": pd.array([10, None, 9, 0], dtype="Int64")})
+    assert aggregate_by_group(df, ["team"], "enps", 3, nps)[0]["n"] == 3
+    assert aggregate_by_group(df, ["team"], "enps", 4, nps)[0] == {"group": {"team": "a"}, "suppressed": True}

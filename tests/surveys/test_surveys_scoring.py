@@ -134,6 +134,14 @@ def test_mean_change_falling_but_small():
     assert not change.significant
 
 
+def test_mean_change_below_the_95_percent_threshold():
+    previous = likert([3, 4, 5, 4])  # mean 4, se^2 = (2/3) / 4
+    current = likert([3, 3, 3, 4])  # mean 3.25, se^2 = (0.75/3) / 4
+    change = mean_change(previous, current)
+    assert change.z == pytest.approx(-0.75 / math.sqrt(1 / 6 + 1 / 16))  # -1.567
+    assert not change.significant and change.direction == 0
+
+
 def test_mean_change_needs_two_answers_per_wave():
     change = mean_change(likert([1]), likert([5, 5]))
     assert (change.delta, change.z, change.significant) == (4.0, None, False)
@@ -147,3 +155,9 @@ def test_zero_spread_waves_with_a_difference_are_significant():
 def test_comments_are_sorted_and_blanks_dropped():
     result = collect_comments(["zebra crossing", " ", None, "approval waits ", float("nan")])
     assert result.texts == ("approval waits", "zebra crossing") and result.n == 2
+
+
+def test_pandas_na_is_skipped():
+    import pandas as pd
+
+    assert nps(pd.array([10, None, 0], dtype="Int64")).n == 2

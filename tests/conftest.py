@@ -1,0 +1,81 @@
+"""Shared fixtures: database backends (SQLite always, PostgreSQL when reachable) and a chat world."""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from storage.migrate import upgrade
+from storage.models import Base
+
+POSTGRES_ADMIN_URL = os.environ.get("XGOV_TEST_POSTGRES_URL", "")
+
+
+def _postgres_unavailable_reason() -> str | None:
+    if not POSTGRES_ADMIN_URL:
+        return "PostgreSQL not configured: set XGOV_TEST_POSTGRES_URL (./run tests does it when it can start PostgreSQL)"
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as problem:  # noqa: BLE001 - any connection failure means: not reachable
+        return f"PostgreSQL at {POSTGRES_ADMIN_URL} not reachable: {type(problem).__name__}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_database_url():
+    reason = _postgres_unavailable_reason()
+    if reason:
+        if os.environ.get("XGOV_REQUIRE_POSTGRES"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    name = f"xgov_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_url(postgres_database_url):
+    upgrade(postgres_database_url)
+    return postgres_database_url
+
+
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'xgov.db'}"
+        upgrade(url)
+        return url
+    url = request.getfixturevalue("migrated_postgres_url")
+    _empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    url = f"sqlite:///{tmp_path / 'xgov.db'}"
+    upgrade(url)
+    return url
+
+
+START = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
