@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from numbers import Integral
 from typing import Any
 
 Z_95 = 1.96
@@ -25,12 +26,12 @@ def present(values: Iterable[Any]) -> list[Any]:
 
 
 def whole_number_in(value: Any, low: int, high: int) -> int:
-    """`value` as an int in [low, high]; integral floats (9.0, from pandas) are accepted."""
+    """`value` as an int in [low, high]; numpy ints and integral floats (9.0) are accepted."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    if isinstance(value, bool) or not isinstance(value, Integral) or not low <= value <= high:
         raise ValueError(f"{value!r} is not a whole number from {low} to {high}")
-    return value
+    return int(value)
 
 
 def mean(values: Sequence[float]) -> float | None:

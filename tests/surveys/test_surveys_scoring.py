@@ -157,7 +157,9 @@ def test_comments_are_sorted_and_blanks_dropped():
     assert result.texts == ("approval waits", "zebra crossing") and result.n == 2
 
 
-def test_pandas_na_is_skipped():
+def test_pandas_series_with_gaps_scores_like_a_list():
     import pandas as pd
 
-    assert nps(pd.array([10, None, 0], dtype="Int64")).n == 2
+    result = nps(pd.Series([10, None, 0], dtype="Int64"))
+    assert (result.n, result.score, type(result.promoters)) == (2, 0.0, int)
+    assert likert(pd.Series([4, 5, float("nan")])).mean == 4.5
