@@ -146,10 +146,13 @@ def _identifier(raw: Any, label: str, problems: list[str]) -> str | None:
 def _choice(raw: Any, allowed: tuple[str, ...], label: str, problems: list[str], noun: str = "") -> str | None:
     if raw in allowed:
         return raw
-    what = f"unknown {noun} {raw!r}" if noun and raw is not None else f"{raw!r} is not allowed"
     if raw is None:
-        what = "is missing"
-    problems.append(f"{label}: {what} (expected one of: {', '.join(allowed)})")
+        problem = f"{label} is missing"
+    elif noun:
+        problem = f"{label}: unknown {noun} {raw!r}"
+    else:
+        problem = f"{label}: {raw!r} is not allowed"
+    problems.append(f"{problem} (expected one of: {', '.join(allowed)})")
     return None
 
 

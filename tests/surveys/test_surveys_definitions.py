@@ -251,6 +251,14 @@ def test_unknown_kind_and_key_and_bad_optional_are_all_listed():
     )
 
 
+def test_missing_kind_and_type():
+    text = 'id = "x"\ntitle = { pl = "a", en = "b" }\n[[questions]]\nid = "q"\ntext = { pl = "p", en = "e" }\n'
+    assert problems_of(text).problems == (
+        "kind is missing (expected one of: pulse, maturity, diagnostic, custom)",
+        "question 'q': type is missing (expected one of: nps, likert, yes_no, text)",
+    )
+
+
 def test_invalid_toml():
     (problem,) = problems_of('id = "x"\ntitle = {').problems
     assert problem.startswith("not valid TOML")
