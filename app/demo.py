@@ -19,6 +19,7 @@ from app.transcript import write_transcripts
 from bot.app import XgovBot
 from bot.clock import SimulatedClock
 from bot.config import Settings
+from bot.i18n import translator
 from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission
 from bot.services import friction_queries
 from bot.services.frictions import reporter_emails
@@ -193,7 +194,7 @@ def run_demo(options: DemoOptions) -> str:
         world.live_week(week)
     with db.unit_of_work() as session:
         barriers = friction_queries.recurring_barriers(session=session, limit=3)
-    write_transcripts(port, out, settings.governance_channel)
+    write_transcripts(port, out, translator(options.lang))
     db.dispose()
     seconds = time.perf_counter() - started
     return _summary(options, world.tally, barriers) + f"\n  finished in {seconds:.1f} s"

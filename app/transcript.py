@@ -7,6 +7,7 @@ from pathlib import Path
 from adapters.console.mailbox import Delivery
 from adapters.console.port import ConsolePort
 from adapters.console.render import render_form, render_message
+from bot.i18n import Translate
 
 _KIND_TITLES = {
     "dm": "direct message to {target}",
@@ -23,11 +24,11 @@ def render_delivery(delivery: Delivery) -> str:
     return f"--- {delivery.at} · #{delivery.message_id} · {title}\n{body}\n"
 
 
-def write_transcripts(port: ConsolePort, out: Path, governance_channel: str) -> None:
+def write_transcripts(port: ConsolePort, out: Path, _: Translate) -> None:
     deliveries = port.mailbox.all()
     by_target: dict[str, list[str]] = defaultdict(list)
-    chronological: list[str] = ["# xgov demo transcript", "",
-                                "Every message the bot sent, in order; forms are what a person saw before answering.", ""]
+    chronological: list[str] = [_("# xgov demo transcript"), "",
+                                _("Every message the bot sent, in order; forms are what a person saw before answering."), ""]
     day = None
     for delivery in deliveries:
         if delivery.at[:10] != day:

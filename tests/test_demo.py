@@ -1,0 +1,46 @@
+"""The demo end to end: deterministic, complete lifecycle in the transcript, Polish with --lang pl."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.cli import main
+
+
+def run(tmp_path, name, *extra):
+    out = tmp_path / name
+    assert main(["demo", "--out", str(out), "--employees", "60", "--weeks", "5", *extra]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory):
+    return run(tmp_path_factory.mktemp("demo"), "en", "--seed", "3")
+
+
+def test_transcript_shows_reports_assignments_declines_resolutions_and_reporters_told(english):
+    text = (english / "transcript.md").read_text(encoding="utf-8")
+    for marker in ("== Report F-1 received ==", "== Assigned to you: F-", "declined by", "resolved: ",
+                   "== What changed after your report F-", "== Triage queue =="):
+        assert marker in text, marker
+    governance = (english / "channels" / "governance.txt").read_text(encoding="utf-8")
+    assert "New friction report F-1" in governance
+
+
+def test_same_seed_same_output(tmp_path, english):
+    again = run(tmp_path, "again", "--seed", "3")
+    for path in ("transcript.md", "channels/governance.txt"):
+        assert (again / path).read_bytes() == (english / path).read_bytes()
+    other = run(tmp_path, "other", "--seed", "4")
+    assert (other / "transcript.md").read_bytes() != (english / "transcript.md").read_bytes()
+
+
+def test_polish_demo_is_in_polish(tmp_path, capsys):
+    out = run(tmp_path, "pl", "--seed", "3", "--lang", "pl")
+    text = (out / "transcript.md").read_text(encoding="utf-8")
+    assert "# Zapis demonstracji xgov" in text and "Zgłoszenie F-1 przyjęte" in text
+    assert "Co się zmieniło po Twoim zgłoszeniu" in text
+    english_words = re.findall(r"\b(Report|received|Assigned to you|declined by|resolved|Thank you|Owner)\b", text)
+    assert english_words == []
+    assert "reports " in capsys.readouterr().out  # the summary
