@@ -134,3 +134,68 @@ class FrictionEvent(Base):
 
 Index("ix_friction_events_friction", FrictionEvent.friction_id, FrictionEvent.at)
 Index("ix_friction_reporters_person", FrictionReporter.person_id)
+
+
+class SurveyRecord(Base):
+    """A survey definition (TOML text, PL and EN) and its anonymity mode."""
+
+    __tablename__ = "surveys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    definition_toml: Mapped[str] = mapped_column(Text)
+    anonymity: Mapped[str] = mapped_column(String(16), default="anonymous")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SurveyWave(Base):
+    """One sending of a survey to an audience, with an answer window."""
+
+    __tablename__ = "survey_waves"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
+    audience: Mapped[str] = mapped_column(String(16))
+    audience_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    k: Mapped[int] = mapped_column(Integer, default=5)
+    max_reminders: Mapped[int] = mapped_column(Integer, default=2)
+
+
+class WaveRecipient(Base):
+    """Who was asked and whether they finished: for reminders only.
+
+    Holds no timestamp of completion and no link to a response, so it cannot be
+    joined to the anonymous answers.
+    """
+
+    __tablename__ = "wave_recipients"
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_waves.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    started: Mapped[bool] = mapped_column(Boolean, default=False)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SurveyResponse(Base):
+    """One respondent's answers to a wave. Random id, no timestamps; a person id only
+    when the survey is identified. Reached through a token the person holds in chat."""
+
+    __tablename__ = "survey_responses"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_waves.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SurveyAnswer(Base):
+    """The latest answer of a response to one question (changing it overwrites)."""
+
+    __tablename__ = "survey_answers"
+    response_id: Mapped[str] = mapped_column(ForeignKey("survey_responses.id"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value_int: Mapped[int | None] = mapped_column(Integer)
+    value_text: Mapped[str | None] = mapped_column(Text)
