@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Callable
+from typing import Callable, TypeVar
 
 from bot import general_messages
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.errors import UserError
 from bot.events import ButtonAnswer, CommandEvent, FormSubmission, InboundEvent
-from bot.flows import general, ownership, reporting, triage
+from bot.flows import general, ownership, reporting, surveying, triage
 from bot.i18n import normalise_locale, translator
 from bot.ports import ChatPort
 from bot.services.directory import find_person, set_locale
@@ -18,6 +18,7 @@ from bot.turn import Turn
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 XGOV_SUBCOMMANDS: dict[str, Callable] = {
     "help": general.on_help,
@@ -42,12 +43,19 @@ BUTTONS: dict[str, Callable] = {
     "assignment.accept": ownership.on_accept_button,
     "assignment.decline": ownership.on_decline_button,
     "assignment.resolve": ownership.on_resolve_button,
+    "survey.start": surveying.on_start,
+    "survey.answer": surveying.on_answer,
+    "survey.skip": surveying.on_skip,
+    "survey.goto": surveying.on_goto,
+    "survey.change": surveying.on_change,
+    "survey.text": surveying.on_text_button,
 }
 FORMS: dict[str, Callable] = {
     "friction.report": reporting.on_report_form,
     "friction.triage": triage.on_triage_form,
     "assignment.decline": ownership.on_decline_form,
     "assignment.resolve": ownership.on_resolve_form,
+    "survey.text": surveying.on_text_form,
 }
 
 
@@ -71,6 +79,16 @@ class XgovBot:
             self._refuse(event, refusal)
             return
         turn.deliver(self.port)
+
+    def run_job(self, job: Callable[[Turn], T]) -> T:
+        """Run work that no person started (a CLI command, a scheduled job) in one unit of work,
+        then deliver what it queued. A UserError propagates to the caller."""
+        with self.db.unit_of_work() as session:
+            turn = Turn(session=session, actor=None, locale=self.settings.default_locale,
+                        settings=self.settings, now=self.clock())
+            result = job(turn)
+        turn.deliver(self.port)
+        return result
 
     def _start_turn(self, session, event: InboundEvent) -> Turn | None:
         person = find_person(session=session, email=event.actor.email)

@@ -51,6 +51,7 @@ def translator(locale: str) -> Translate:
         text = catalog.gettext(msgid)
         return text.format(**params) if params else text
 
+    _.locale = locale  # builders use it to pick a definition's PL or EN text
     return _
 
 

@@ -22,7 +22,7 @@ MessageBuilder = Callable[[Translate], Message]
 @dataclass
 class Turn:
     session: Session
-    actor: PersonView
+    actor: PersonView | None
     locale: str
     settings: Settings
     now: object

@@ -72,3 +72,14 @@ def builtin_definition(survey_id: str) -> SurveyDefinition:
         return builtin_definitions()[survey_id]
     except KeyError:
         raise KeyError(f"no built-in survey {survey_id!r}; known: {', '.join(builtin_definitions())}") from None
+
+
+def builtin_texts() -> dict[str, str]:
+    """The TOML text of every built-in definition, by survey id (to store it as it is)."""
+    folder = resources.files("surveys") / "definitions"
+    texts = {}
+    for file in sorted(folder.iterdir(), key=lambda f: f.name):
+        if file.name.endswith(".toml"):
+            text = file.read_text(encoding="utf-8")
+            texts[load_definition(text, source=file.name).id] = text
+    return texts

@@ -1,0 +1,97 @@
+"""Answering surveys in chat, and the jobs that send, remind and close waves."""
+from __future__ import annotations
+
+from functools import partial
+
+from bot import survey_messages as views
+from bot.errors import N_, UserError
+from bot.events import ButtonAnswer, FormSubmission
+from bot.services import survey_responses as responses
+from bot.services import survey_waves as waves
+from bot.turn import Turn
+
+
+def _split(value: str, parts: int) -> list[str]:
+    pieces = value.split("|")
+    if len(pieces) != parts or not all(pieces[:-1]):
+        raise UserError(N_("That answer could not be read. Use the buttons of the survey message."))
+    return pieces
+
+
+def invite(turn: Turn, wave_id: int, emails: list[str], *, reminder: bool = False) -> None:
+    wave = waves.get_wave(session=turn.session, wave_id=wave_id)
+    for email in emails:
+        turn.tell(email, partial(views.invitation, wave, reminder=reminder))
+
+
+def on_start(turn: Turn, event: ButtonAnswer) -> None:
+    if not event.value.isdigit():
+        raise UserError(N_("That answer could not be read. Use the buttons of the survey message."))
+    token = responses.start(session=turn.session, wave_id=int(event.value), email=turn.actor.email, now=turn.now)
+    _show_question(turn, event, token, 0)
+
+
+def _show_question(turn: Turn, event, token: str, index: int) -> None:
+    wave = responses.wave_of_token(session=turn.session, token=token)
+    current = responses.answers_of(session=turn.session, token=token).get(wave.definition.questions[index].id)
+    turn.update(getattr(event, "message", None), partial(views.question_message, wave, token, index, current))
+
+
+def _after_answer(turn: Turn, event, token: str, question_id: str) -> None:
+    """Next question; after the last (or when changing a finished survey) the summary."""
+    wave = responses.wave_of_token(session=turn.session, token=token)
+    ids = [q.id for q in wave.definition.questions]
+    index = ids.index(question_id)
+    if index + 1 < len(ids) and not responses.is_completed(session=turn.session, token=token):
+        _show_question(turn, event, token, index + 1)
+        return
+    answers = responses.answers_of(session=turn.session, token=token)
+    missing = [i for i, q in enumerate(wave.definition.questions) if not q.optional and q.id not in answers]
+    if missing:
+        _show_question(turn, event, token, missing[0])
+        return
+    responses.finish(session=turn.session, token=token, email=turn.actor.email, now=turn.now)
+    turn.update(getattr(event, "message", None), partial(views.summary, wave, token, answers))
+
+
+def on_answer(turn: Turn, event: ButtonAnswer) -> None:
+    token, question_id, raw = _split(event.value, 3)
+    responses.answer(session=turn.session, token=token, question_id=question_id, raw=raw, now=turn.now)
+    _after_answer(turn, event, token, question_id)
+
+
+def on_skip(turn: Turn, event: ButtonAnswer) -> None:
+    token, question_id = _split(event.value, 2)
+    responses.answer(session=turn.session, token=token, question_id=question_id, raw=None, now=turn.now)
+    _after_answer(turn, event, token, question_id)
+
+
+def on_goto(turn: Turn, event: ButtonAnswer) -> None:
+    token, question_id = _split(event.value, 2)
+    wave = responses.wave_of_token(session=turn.session, token=token)
+    ids = [q.id for q in wave.definition.questions]
+    if question_id not in ids:
+        raise UserError(N_("The survey has no question {id}."), id=question_id)
+    _show_question(turn, event, token, ids.index(question_id))
+
+
+def on_change(turn: Turn, event: ButtonAnswer) -> None:
+    wave = responses.wave_of_token(session=turn.session, token=event.value)
+    if not wave.is_open(turn.now):
+        raise UserError(N_("This survey closed on {date}; answers are no longer accepted. Thank you all the same."),
+                        date=wave.closes_at.strftime("%Y-%m-%d"))
+    turn.update(event.message, partial(views.change_menu, wave, event.value))
+
+
+def on_text_button(turn: Turn, event: ButtonAnswer) -> None:
+    token, question_id = _split(event.value, 2)
+    wave = responses.wave_of_token(session=turn.session, token=token)
+    question = next(q for q in wave.definition.questions if q.id == question_id)
+    turn.open_form(partial(views.text_answer_form, wave, token, question), event.trigger)
+
+
+def on_text_form(turn: Turn, event: FormSubmission) -> None:
+    token, question_id = _split(event.metadata, 2)
+    raw = str(event.values.get("answer") or "")
+    responses.answer(session=turn.session, token=token, question_id=question_id, raw=raw, now=turn.now)
+    _after_answer(turn, event, token, question_id)
