@@ -5,10 +5,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.config import Settings, console_mailbox_path
+from bot.config import Settings
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def settings_from(args: argparse.Namespace) -> Settings:
     overrides = {}
     if getattr(args, "database_url", None):
         overrides["database_url"] = args.database_url
@@ -18,7 +18,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from storage.migrate import upgrade
 
-    settings = _settings(args)
+    settings = settings_from(args)
     upgrade(settings.database_url)
     print(f"Database at {settings.database_url} is up to date.")
     return 0
@@ -29,7 +29,7 @@ def cmd_org_import(args: argparse.Namespace) -> int:
     from storage.db import Database
     from storage.migrate import upgrade
 
-    settings = _settings(args)
+    settings = settings_from(args)
     upgrade(settings.database_url)
     db = Database(settings.database_url)
     try:
@@ -44,15 +44,9 @@ def cmd_org_import(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from adapters.console.chat import ConsoleChat
-    from adapters.console.port import ConsolePort
-    from bot.app import XgovBot
-    from storage.db import Database
-    from storage.migrate import upgrade
+    from app.wiring import console_bot
 
-    settings = _settings(args)
-    upgrade(settings.database_url)
-    port = ConsolePort(Path(args.mailbox or console_mailbox_path(settings)))
-    bot = XgovBot(db=Database(settings.database_url), port=port, settings=settings)
+    bot, port = console_bot(settings_from(args), args.mailbox)
     chat = ConsoleChat(bot, port, args.as_email, watch=tuple(args.watch or ()))
     chat.start()
     while True:
@@ -99,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--lang", choices=("pl", "en"), default="en")
     demo.set_defaults(func=cmd_demo)
+
+    from app import survey_cli
+
+    survey_cli.register(commands)
     return parser
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 from functools import partial
 
 from bot import survey_messages as views
+from bot import survey_results_messages as results_views
 from bot.errors import N_, UserError
 from bot.events import ButtonAnswer, FormSubmission
 from bot.services import survey_responses as responses
 from bot.services import survey_waves as waves
+from bot.services.directory import unit_tree
 from bot.turn import Turn
+from surveys import GroupTooSmall
+from surveys.results import compute_wave_results
 
 
 def _split(value: str, parts: int) -> list[str]:
@@ -95,3 +99,29 @@ def on_text_form(turn: Turn, event: FormSubmission) -> None:
     raw = str(event.values.get("answer") or "")
     responses.answer(session=turn.session, token=token, question_id=question_id, raw=raw, now=turn.now)
     _after_answer(turn, event, token, question_id)
+
+
+def wave_results(turn: Turn, wave_id: int, *, unit: str | None = None):
+    """Results of a wave (and changes against the survey's previous wave); refuses a filter below k."""
+    wave = waves.get_wave(session=turn.session, wave_id=wave_id)
+    units = unit_tree(session=turn.session)
+    previous = None
+    previous_id = waves.previous_wave_id(session=turn.session, wave_id=wave_id)
+    if previous_id is not None:
+        previous = _compute(turn, previous_id, wave, unit=None, units=units)
+    try:
+        return _compute(turn, wave_id, wave, unit=unit, units=units, previous=previous), wave.definition
+    except GroupTooSmall as problem:
+        raise UserError(N_("Fewer than {k} people answered in {unit}; that filter is refused so that nobody "
+                           "can be singled out."), k=wave.k, unit=unit) from problem
+
+
+def _compute(turn: Turn, wave_id: int, wave, *, unit, units, previous=None):
+    frame = responses.answers_frame(session=turn.session, wave_id=wave_id)
+    return compute_wave_results(frame, wave.definition, k=wave.k, unit=unit, units=units, previous=previous)
+
+
+def close_and_report(turn: Turn, wave_id: int) -> None:
+    waves.close_wave(session=turn.session, wave_id=wave_id, now=turn.now)
+    results, definition = wave_results(turn, wave_id)
+    turn.post_to_governance(partial(results_views.results_message, results, definition))

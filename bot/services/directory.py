@@ -139,3 +139,20 @@ def unit_and_descendants(*, session: Session, unit_name: str) -> list[int]:
         found.append(unit_id)
         stack.extend(children.get(unit_id, []))
     return sorted(found)
+
+
+def unit_tree(*, session: Session) -> dict[str, list[str]]:
+    """Every org unit's name -> the names of itself and all units below it."""
+    rows = session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id)).all()
+    names = {unit_id: name for unit_id, name, _parent in rows}
+    children: dict[int | None, list[int]] = {}
+    for unit_id, _name, parent_id in rows:
+        children.setdefault(parent_id, []).append(unit_id)
+
+    def below(unit_id: int) -> list[str]:
+        found = [names[unit_id]]
+        for child in children.get(unit_id, []):
+            found += below(child)
+        return found
+
+    return {names[unit_id]: sorted(below(unit_id)) for unit_id in names}

@@ -38,7 +38,7 @@ def add_survey(*, session: Session, toml_text: str, source: str, now: datetime) 
     try:
         definition = load_definition(toml_text, source=source)
     except SurveyDefinitionError as problem:
-        raise UserError(N_("The survey file was refused: {problems}"), problems="; ".join(problem.problems)) from problem
+        raise UserError(N_("The survey file was refused: {problems}"), problems=str(problem).replace("\n", "; ")) from problem
     if session.scalar(select(SurveyRecord.id).where(SurveyRecord.key == definition.id)) is not None:
         raise UserError(N_("A survey with the id {id} exists already; give the new one another id."), id=definition.id)
     session.add(SurveyRecord(key=definition.id, kind=definition.kind, definition_toml=toml_text, created_at=now))

@@ -1,0 +1,89 @@
+"""A wave's results as a neutral message for the governance channel (every figure with its n)."""
+from __future__ import annotations
+
+from bot.errors import N_
+from bot.i18n import Translate
+from bot.messages import Field, Message
+from surveys import SurveyDefinition, stage_for
+from surveys.dimensions import DIMENSIONS
+from surveys.results import QuestionResult, WaveResults
+
+VERDICTS = {
+    "diagnostic.verdict.missing_governance": N_("More than two \"no\" answers: the problem is missing Experience "
+                                                "Governance, not the link between EX and CX."),
+    "diagnostic.verdict.strengthen_ex_cx_link": N_("One or two \"no\" answers: governance exists; strengthen the link "
+                                                   "between EX and CX where the answer was no."),
+    "diagnostic.verdict.healthy": N_("All six answers are yes: the operating model governs experiences."),
+    "diagnostic.verdict.incomplete": N_("Too few answers to give a verdict."),
+}
+
+
+def _text(localized, _: Translate) -> str:
+    return localized.for_locale(_.locale)
+
+
+def question_figure(result: QuestionResult, _: Translate) -> str:
+    if result.suppressed:
+        return _("hidden: fewer than k respondents")
+    scored = result.result
+    if result.type == "nps":
+        return _("{score:+.0f} (95% CI {low:+.0f} to {high:+.0f}) · promoters {p}, passives {m}, detractors {d} · n = {n}",
+                 score=scored.score, low=scored.ci_low, high=scored.ci_high, p=scored.promoters, m=scored.passives,
+                 d=scored.detractors, n=result.n)
+    if result.type == "likert":
+        return _("mean {mean:.2f} · top-2 box {top:.0f}% · n = {n}", mean=scored.mean, top=scored.top2_box, n=result.n)
+    if result.type == "yes_no":
+        return _("yes {yes} · no {no} · n = {n}", yes=scored.yes, no=scored.no, n=result.n)
+    return _("comments: {n}", n=result.n)
+
+
+def _change_note(results: WaveResults, question_id: str, _: Translate) -> str:
+    for change in results.changes:
+        if change.question_id == question_id:
+            noise = _("beyond noise") if change.change.significant else _("within noise")
+            return "\n" + _("change since the previous wave: {delta:+.1f} ({noise})", delta=change.change.delta, noise=noise)
+    return ""
+
+
+def results_message(results: WaveResults, definition: SurveyDefinition, _: Translate) -> Message:
+    title = _text(definition.title, _)
+    if results.suppressed:
+        return Message(header=_("Results: {title}", title=title),
+                       text=_("Fewer than {k} people answered, so nothing is shown.", k=results.k))
+    questions = {q.id: q for q in definition.questions}
+    fields = [Field(_text(questions[q.question_id].text, _)[:150], question_figure(q, _) + _change_note(results, q.question_id, _))
+              for q in results.questions if definition.kind != "maturity"]
+    fields += _maturity_fields(results, _) + _unit_fields(results, _)
+    text = _("Respondents: {n} · results are shown only for groups of at least {k}.", n=results.respondents, k=results.k)
+    if results.diagnostic is not None:
+        text += "\n\n" + _(VERDICTS[results.diagnostic.verdict.verdict_key])
+    return Message(header=_("Results: {title}", title=title), text=text, fields=tuple(fields))
+
+
+def _maturity_fields(results: WaveResults, _: Translate) -> list[Field]:
+    maturity = results.maturity
+    if maturity is None:
+        return []
+    fields = [Field(_text(DIMENSIONS[d.dimension].name, _), _level_text(d.score, d.level, d.n, _)) for d in maturity.dimensions]
+    if maturity.overall is not None:
+        fields.append(Field(_("Overall maturity"), _level_text(maturity.overall, maturity.overall_level, results.respondents, _)))
+    return fields
+
+
+def _level_text(score, level, n, _: Translate) -> str:
+    if score is None:
+        return _("hidden: fewer than k respondents")
+    stage = stage_for(level)
+    return _("{score:.2f} · level {level}: {stage} · n = {n}", score=score, level=level, stage=_text(stage.name, _), n=n)
+
+
+def _unit_fields(results: WaveResults, _: Translate) -> list[Field]:
+    lines = []
+    for unit in results.by_unit:
+        if unit.suppressed:
+            lines.append(_("{unit}: hidden (fewer than k respondents)", unit=unit.unit or "-"))
+            continue
+        first = next((q for q in unit.questions if q.type in ("nps", "likert")), None)
+        figure = question_figure(first, _) if first else ""
+        lines.append(f"{unit.unit or '-'}: {figure}")
+    return [Field(_("By org unit (first scored question)"), "\n".join(lines))] if lines else []
