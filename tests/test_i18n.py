@@ -11,7 +11,7 @@ from bot.i18n import catalog_messages, normalise_locale, translator
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("bot", "adapters", "app")
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+PLACEHOLDER = re.compile(r"\{(\w+)[^}]*\}")
 
 
 def msgids_in_code() -> set[str]:
