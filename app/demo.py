@@ -15,6 +15,7 @@ from pathlib import Path
 from adapters.console.port import ConsolePort
 from app.demo_data import DECLINE_REASONS, NO_CHANGE_REASONS, POLICIES
 from app.demo_org import DemoOrg, build_org
+from app.demo_surveys import DemoSurveys
 from app.transcript import write_transcripts
 from bot.app import XgovBot
 from bot.clock import SimulatedClock
@@ -56,6 +57,7 @@ class DemoWorld:
         self.tally = Tally()
         self.true_policy: dict[int, int] = {}  # friction id -> the policy it really traces to
         self.accepted_at: dict[int, int] = {}  # friction id -> week accepted
+        self.surveys = DemoSurveys(self)
 
     def actor(self, email: str) -> Actor:
         return Actor(email=email)
@@ -83,11 +85,13 @@ class DemoWorld:
 
     # --- one week --------------------------------------------------------------------
     def live_week(self, week: int) -> None:
+        self.surveys.send_due(week)
         self.at(week, 0, 1)
         for _ in range(self.rng.randint(3, 7)):
             self.report(week)
         self.at(week, 1, 2)
         self.triage_all()
+        self.surveys.remind_and_answer(week)
         self.at(week, 2, 5)
         self.owners_work(week)
 
@@ -192,19 +196,23 @@ def run_demo(options: DemoOptions) -> str:
     world.register_policies()
     for week in range(options.weeks):
         world.live_week(week)
+    world.at(options.weeks, 0, 0)
+    world.surveys.close_open_waves()
     with db.unit_of_work() as session:
         barriers = friction_queries.recurring_barriers(session=session, limit=3)
     write_transcripts(port, out, translator(options.lang))
     db.dispose()
     seconds = time.perf_counter() - started
-    return _summary(options, world.tally, barriers) + f"\n  finished in {seconds:.1f} s"
+    return _summary(options, world.tally, world.surveys.tally, barriers) + f"\n  finished in {seconds:.1f} s"
 
 
-def _summary(options: DemoOptions, tally: Tally, barriers) -> str:
+def _summary(options: DemoOptions, tally: Tally, surveys, barriers) -> str:
     lines = [
         f"xgov demo: {options.employees} people, {options.weeks} weeks, seed {options.seed}, language {options.lang}",
         f"  reports {tally.reports}, assignments {tally.assigned}, declined {tally.declined}, "
         f"accepted {tally.accepted}, resolved {tally.resolved}, reporters told {tally.reporters_told}",
+        f"  survey waves {surveys.waves}, completed answers {surveys.answers}, reminders {surveys.reminders}; "
+        "results posted to the governance channel",
         "  top recurring barriers: " + "; ".join(f"P-{b.policy_id} {b.policy_title} ({b.reports})" for b in barriers),
         f"  transcript: {options.out / 'transcript.md'} (per channel and person in {options.out / 'channels'}, "
         f"{options.out / 'people'})",

@@ -18,6 +18,9 @@ class DemoOrg:
     managers: list[str] = field(default_factory=list)
     employees: list[str] = field(default_factory=list)
 
+    def everyone(self) -> list[str]:
+        return self.admins + self.managers + self.employees
+
 
 def _name(rng: random.Random, taken: set[str]) -> tuple[str, str]:
     """A Polish name, unique among the first few hundred people (then e-mails get numbers)."""

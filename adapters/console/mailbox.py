@@ -67,8 +67,16 @@ class Mailbox:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._deliveries: list[Delivery] = []
+        self._by_target: dict[str, list[Delivery]] = {}
+        self._current: dict[str, dict[str, Message]] = {}
         self._read_offset = 0
         self.refresh()
+
+    def _index(self, delivery: Delivery) -> None:
+        self._deliveries.append(delivery)
+        self._by_target.setdefault(delivery.target, []).append(delivery)
+        if delivery.message is not None:
+            self._current.setdefault(delivery.target, {})[delivery.message_id] = delivery.message
 
     def refresh(self) -> None:
         """Pick up what other console sessions appended to the file."""
@@ -78,7 +86,7 @@ class Mailbox:
             handle.seek(self._read_offset)
             for line in handle:
                 if line.endswith("\n"):
-                    self._deliveries.append(_from_json(line))
+                    self._index(_from_json(line))
                     self._read_offset += len(line.encode("utf-8"))
 
     def next_seq(self) -> int:
@@ -91,7 +99,14 @@ class Mailbox:
             with self.path.open("a", encoding="utf-8") as handle:
                 handle.write(line)
             self._read_offset += len(line.encode("utf-8"))
-        self._deliveries.append(delivery)
+        self._index(delivery)
 
     def all(self) -> list[Delivery]:
         return list(self._deliveries)
+
+    def for_target(self, target: str) -> list[Delivery]:
+        return list(self._by_target.get(target, ()))
+
+    def current(self, target: str) -> dict[str, Message]:
+        """The latest version of each message a person or channel has, in order of first sending."""
+        return dict(self._current.get(target, {}))

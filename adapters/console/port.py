@@ -35,7 +35,7 @@ class ConsolePort:
         self._deliver("form", email, form=form)
 
     def update_message(self, ref: MessageRef, message: Message) -> MessageRef:
-        if not any(d.message_id == ref.message_id and d.target == ref.conversation for d in self.mailbox.all()):
+        if ref.message_id not in self.mailbox.current(ref.conversation):
             raise LookupError(f"no console message {ref.message_id} in {ref.conversation}")
         return self._deliver("update", ref.conversation, message=message, message_id=ref.message_id)
 
@@ -48,23 +48,19 @@ class ConsolePort:
 
     # What a person or a channel sees: the latest version of each message, in order.
     def deliveries_for(self, target: str) -> list[Delivery]:
-        return [d for d in self.mailbox.all() if d.target == target]
+        return self.mailbox.for_target(target)
 
     def current_messages(self, target: str) -> dict[str, Message]:
-        latest: dict[str, Message] = {}
-        for delivery in self.deliveries_for(target):
-            if delivery.message is not None:
-                latest[delivery.message_id] = delivery.message
-        return latest
+        return self.mailbox.current(target)
 
     def seen_by(self, target: str) -> list[str]:
         return [render_message(message) for message in self.current_messages(target).values()]
 
     def last_message(self, target: str) -> tuple[MessageRef, Message]:
-        for delivery in reversed(self.deliveries_for(target)):
+        for delivery in reversed(self.mailbox.for_target(target)):
             if delivery.message is not None:
                 ref = MessageRef(conversation=target, message_id=delivery.message_id)
-                return ref, self.current_messages(target)[delivery.message_id]
+                return ref, self.mailbox.current(target)[delivery.message_id]
         raise LookupError(f"nothing was delivered to {target}")
 
     def last_form(self, email: str) -> Form:

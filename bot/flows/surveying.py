@@ -35,27 +35,27 @@ def on_start(turn: Turn, event: ButtonAnswer) -> None:
     _show_question(turn, event, token, 0)
 
 
-def _show_question(turn: Turn, event, token: str, index: int) -> None:
-    wave = responses.wave_of_token(session=turn.session, token=token)
-    current = responses.answers_of(session=turn.session, token=token).get(wave.definition.questions[index].id)
-    turn.update(getattr(event, "message", None), partial(views.question_message, wave, token, index, current))
+def _show_question(turn: Turn, event, token: str, index: int, state: responses.ResponseState | None = None) -> None:
+    state = state or responses.state(session=turn.session, token=token)
+    current = state.answers.get(state.wave.definition.questions[index].id)
+    turn.update(getattr(event, "message", None), partial(views.question_message, state.wave, token, index, current))
 
 
 def _after_answer(turn: Turn, event, token: str, question_id: str) -> None:
     """Next question; after the last (or when changing a finished survey) the summary."""
-    wave = responses.wave_of_token(session=turn.session, token=token)
-    ids = [q.id for q in wave.definition.questions]
-    index = ids.index(question_id)
-    if index + 1 < len(ids) and not responses.is_completed(session=turn.session, token=token):
-        _show_question(turn, event, token, index + 1)
+    state = responses.state(session=turn.session, token=token)
+    questions = state.wave.definition.questions
+    index = [q.id for q in questions].index(question_id)
+    if index + 1 < len(questions) and not state.completed:
+        _show_question(turn, event, token, index + 1, state)
         return
-    answers = responses.answers_of(session=turn.session, token=token)
-    missing = [i for i, q in enumerate(wave.definition.questions) if not q.optional and q.id not in answers]
+    missing = [i for i, q in enumerate(questions) if not q.optional and q.id not in state.answers]
     if missing:
-        _show_question(turn, event, token, missing[0])
+        _show_question(turn, event, token, missing[0], state)
         return
-    responses.finish(session=turn.session, token=token, email=turn.actor.email, now=turn.now)
-    turn.update(getattr(event, "message", None), partial(views.summary, wave, token, answers))
+    if not state.completed:
+        responses.finish(session=turn.session, token=token, email=turn.actor.email, now=turn.now)
+    turn.update(getattr(event, "message", None), partial(views.summary, state.wave, token, state.answers))
 
 
 def on_answer(turn: Turn, event: ButtonAnswer) -> None:
@@ -72,15 +72,15 @@ def on_skip(turn: Turn, event: ButtonAnswer) -> None:
 
 def on_goto(turn: Turn, event: ButtonAnswer) -> None:
     token, question_id = _split(event.value, 2)
-    wave = responses.wave_of_token(session=turn.session, token=token)
-    ids = [q.id for q in wave.definition.questions]
+    state = responses.state(session=turn.session, token=token)
+    ids = [q.id for q in state.wave.definition.questions]
     if question_id not in ids:
         raise UserError(N_("The survey has no question {id}."), id=question_id)
-    _show_question(turn, event, token, ids.index(question_id))
+    _show_question(turn, event, token, ids.index(question_id), state)
 
 
 def on_change(turn: Turn, event: ButtonAnswer) -> None:
-    wave = responses.wave_of_token(session=turn.session, token=event.value)
+    wave = responses.state(session=turn.session, token=event.value).wave
     if not wave.is_open(turn.now):
         raise UserError(N_("This survey closed on {date}; answers are no longer accepted. Thank you all the same."),
                         date=wave.closes_at.strftime("%Y-%m-%d"))
@@ -89,8 +89,10 @@ def on_change(turn: Turn, event: ButtonAnswer) -> None:
 
 def on_text_button(turn: Turn, event: ButtonAnswer) -> None:
     token, question_id = _split(event.value, 2)
-    wave = responses.wave_of_token(session=turn.session, token=token)
-    question = next(q for q in wave.definition.questions if q.id == question_id)
+    wave = responses.state(session=turn.session, token=token).wave
+    question = next((q for q in wave.definition.questions if q.id == question_id), None)
+    if question is None:
+        raise UserError(N_("The survey has no question {id}."), id=question_id)
     turn.open_form(partial(views.text_answer_form, wave, token, question), event.trigger)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
@@ -71,8 +72,24 @@ def _response(session: Session, token: str) -> SurveyResponse:
     return response
 
 
-def wave_of_token(*, session: Session, token: str) -> WaveView:
-    return get_wave(session=session, wave_id=_response(session, token).wave_id)
+@dataclass(frozen=True)
+class ResponseState:
+    """Where one respondent stands: the wave, their answers so far, whether they finished."""
+
+    wave: WaveView
+    answers: dict[str, int | str | None]
+    completed: bool
+
+
+def state(*, session: Session, token: str) -> ResponseState:
+    response = _response(session, token)
+    return ResponseState(get_wave(session=session, wave_id=response.wave_id), _answers(session, response.id),
+                         response.completed)
+
+
+def _answers(session: Session, response_id: str) -> dict[str, int | str | None]:
+    rows = session.scalars(select(SurveyAnswer).where(SurveyAnswer.response_id == response_id))
+    return {row.question_id: row.value_text if row.value_text is not None else row.value_int for row in rows}
 
 
 def answer(*, session: Session, token: str, question_id: str, raw: str | None, now: datetime) -> None:
@@ -103,21 +120,12 @@ def _question(wave: WaveView, question_id: str) -> Question:
     raise UserError(N_("The survey has no question {id}."), id=question_id)
 
 
-def answers_of(*, session: Session, token: str) -> dict[str, int | str | None]:
-    response = _response(session, token)
-    rows = session.scalars(select(SurveyAnswer).where(SurveyAnswer.response_id == response.id))
-    return {row.question_id: row.value_text if row.value_text is not None else row.value_int for row in rows}
-
-
-def is_completed(*, session: Session, token: str) -> bool:
-    return _response(session, token).completed
-
-
 def finish(*, session: Session, token: str, email: str, now: datetime) -> None:
     """Mark the response complete and the person as having answered (for reminders)."""
     response = _response(session, token)
     wave = _open_wave(session, response.wave_id, now)
-    missing = [q.id for q in wave.definition.questions if not q.optional and q.id not in answers_of(session=session, token=token)]
+    answered = _answers(session, response.id)
+    missing = [q.id for q in wave.definition.questions if not q.optional and q.id not in answered]
     if missing:
         raise UserError(N_("Some required questions have no answer yet: {ids}."), ids=", ".join(missing))
     response.completed = True

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -61,7 +62,13 @@ def _record(session: Session, key: str) -> SurveyRecord:
 
 
 def definition_of(record: SurveyRecord) -> SurveyDefinition:
-    return load_definition(record.definition_toml, source=f"{record.key}.toml")
+    return _parsed(record.key, record.definition_toml)
+
+
+@lru_cache(maxsize=64)
+def _parsed(key: str, toml_text: str) -> SurveyDefinition:
+    """Definitions are immutable once stored, so each text is parsed once per process."""
+    return load_definition(toml_text, source=f"{key}.toml")
 
 
 def list_surveys(*, session: Session) -> list[tuple[SurveyDefinition, str, int]]:

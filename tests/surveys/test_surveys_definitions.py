@@ -57,7 +57,7 @@ def problems_of(text, source="custom.toml"):
 
 
 def test_all_four_builtins_load_by_id():
-    assert set(builtin_definitions()) == {"employee-pulse", "manager-pulse", "cx-maturity", "diagnostic"}
+    assert set(builtin_definitions()) == {"employee-pulse", "manager-pulse", "cx-maturity", "diagnostic", "enps", "conditions-pulse"}
 
 
 def test_employee_pulse_has_enps_items_and_optional_comment():

@@ -1,7 +1,7 @@
 """Wave results from hand-built answer frames: figures, anonymity, maturity, diagnostic, changes."""
 
 import json
-import math
+import re
 
 import pandas as pd
 import pytest
@@ -101,7 +101,7 @@ def test_overall_enps_likert_and_yes_no_by_hand():
     questions = {q["question_id"]: q for q in as_dict["questions"]}
     assert questions["enps"] == {
         "question_id": "enps", "type": "nps", "suppressed": False, "n": 9, "score": 11.1,
-        "promoters": 4, "passives": 2, "detractors": 3, "ci_low": -46.1, "ci_high": 68.3,
+        "promoters": 4, "passives": 2, "detractors": 3, "ci_low": -46.0, "ci_high": 68.3,  # 11.11 ± 1.96 * 29.16
     }
     assert questions["tools"]["mean"] == 3.5 and questions["tools"]["n"] == 8
     assert questions["tools"]["distribution"] == {"1": 1, "2": 1, "3": 1, "4": 3, "5": 2}
@@ -117,8 +117,8 @@ def test_table_shows_each_figure_with_its_n_in_both_languages():
     english = results_to_table(results, DEFINITION, "en")
     polish = results_to_table(results, DEFINITION, "pl-PL")
     enps_row = next(line for line in english.splitlines() if "Would you recommend" in line)
-    assert enps_row.split()[-16:][0] == "9" or " 9  NPS +11.1" in enps_row
-    assert "NPS +11.1" in enps_row and "suppressed (fewer than 5 respondents)" in english
+    assert re.search(r"\s9\s+NPS \+11\.1 \(promoters 4, passives 2, detractors 3", enps_row)
+    assert "suppressed (fewer than 5 respondents)" in english
     assert "Czy polecisz nas jako pracodawcę?" in polish and "średnia 3,50" in polish
     assert "ukryte (mniej niż 5 respondentów)" in polish and "Would you" not in polish
 
@@ -212,8 +212,6 @@ def test_complementary_suppression_per_question_across_units():
                  + people("B", 6, enps=9, clarity=[2, 2, 2, None, None, None]))
     results = compute_wave_results(data, DEFINITION, k=5)
     assert results.question("clarity").n == 13
-    a, b = results.unit_result("A"), results.unit_result("B")
-    assert a.question("clarity").suppressed and b.question("clarity").suppressed if hasattr(a, "question") else True
     cells = {(u.unit, q.question_id): q for u in results.by_unit for q in u.questions}
     assert cells[("A", "clarity")].suppressed and cells[("B", "clarity")].suppressed
     assert cells[("A", "enps")].n == 10 and cells[("B", "enps")].n == 6
@@ -262,15 +260,14 @@ def test_maturity_per_dimension_with_levels_for_the_builtin_survey():
     results = compute_wave_results(frame(respondents), definition, k=5)
     maturity = results_to_dict(results)["maturity"]
     dimensions = {d["dimension"]: (d["score"], d["level"], d["n"]) for d in maturity["dimensions"]}
-    strategic_items = len(definition.questions_in("strategic_importance"))
-    strategic = sum([5, 4, 3][i % 3] for i in range(strategic_items)) / strategic_items
     assert dimensions == {
-        "strategic_importance": (round(strategic, 2), 4 if strategic >= 3.4 else 3, 5),
+        "strategic_importance": (4.0, 4, 5),  # item means 5, 4, 3
         "structures_processes": (1.0, 1, 5), "change_management": (2.0, 2, 5), "technology_tools": (3.0, 3, 5),
-        "skills_competencies": (5.0, 5, 5), "measures_indicators": (2.0, 2, 5),
+        "skills_competencies": (5.0, 5, 5),
+        "measures_indicators": (2.0, 2, 5),  # with the hidden item (four 5s) it would be 3.0, level 3
     }
-    overall = (strategic + 1 + 2 + 3 + 5 + 2) / 6
-    assert maturity["overall"] == {"n": 5, "score": round(overall, 2), "level": 3}
+    # (4 + 1 + 2 + 3 + 5 + 2) / 6 = 2.833 -> level 3
+    assert maturity["overall"] == {"n": 5, "score": 2.83, "level": 3}
     english = results_to_table(results, definition, "en")
     polish = results_to_table(results, definition, "pl")
     assert "Connected" in english and "Scattered" in english and "Maturity overall" in english
