@@ -136,7 +136,8 @@ class DemoWorld:
         for button in queue.buttons:
             friction_id = int(button.value)
             policy_id = self.true_policy[friction_id]
-            if self.rng.random() < 0.12:  # a misroute: the wrong owner will decline it
+            misroute = self.rng.random() < 0.12 or self.tally.assigned == 3  # at least one, whatever the seed
+            if misroute:  # the wrong owner will decline it
                 policy_id = policy_id % len(POLICIES) + 1
             self.press(admin, "triage.open", button.value)
             self.submit(admin, {"policy": str(policy_id), "owner": "", "kind": "", "experience": ""})

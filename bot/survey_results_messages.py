@@ -1,6 +1,8 @@
 """A wave's results as a neutral message for the governance channel (every figure with its n)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.errors import N_
 from bot.i18n import Translate
 from bot.messages import Field, Message
@@ -45,7 +47,31 @@ def _change_note(results: WaveResults, question_id: str, _: Translate) -> str:
     return ""
 
 
-def results_message(results: WaveResults, definition: SurveyDefinition, _: Translate) -> Message:
+@dataclass(frozen=True)
+class DataEvidence:
+    """What xgov's own data answers to diagnostic questions 1 and 2 (None: no data)."""
+
+    together: bool | None
+    no_workarounds: bool | None
+    workaround_share: float | None
+    tagged_reports: int
+
+
+def _evidence_text(evidence: DataEvidence, _: Translate) -> str:
+    def word(answer: bool | None) -> str:
+        return {True: _("yes"), False: _("no"), None: _("no data yet")}[answer]
+
+    share = "-" if evidence.workaround_share is None else f"{evidence.workaround_share * 100:.0f}%"
+    return (_("What the data says:") + "\n"
+            + _("1. NPS and eNPS move together: {answer} (needs customer NPS and two eNPS waves)",
+                answer=word(evidence.together)) + "\n"
+            + _("2. No informal workarounds: {answer} ({share} of {n} tagged reports in the last 90 days are manual "
+                "workarounds; the threshold is 10%)", answer=word(evidence.no_workarounds), share=share,
+                n=evidence.tagged_reports))
+
+
+def results_message(results: WaveResults, definition: SurveyDefinition, _: Translate,
+                    evidence: DataEvidence | None = None) -> Message:
     title = _text(definition.title, _)
     if results.suppressed:
         return Message(header=_("Results: {title}", title=title),
@@ -57,6 +83,8 @@ def results_message(results: WaveResults, definition: SurveyDefinition, _: Trans
     text = _("Respondents: {n} · results are shown only for groups of at least {k}.", n=results.respondents, k=results.k)
     if results.diagnostic is not None:
         text += "\n\n" + _(VERDICTS[results.diagnostic.verdict.verdict_key])
+        if evidence is not None:
+            text += "\n\n" + _evidence_text(evidence, _)
     return Message(header=_("Results: {title}", title=title), text=text, fields=tuple(fields))
 
 
@@ -78,6 +106,8 @@ def _level_text(score, level, n, _: Translate) -> str:
 
 
 def _unit_fields(results: WaveResults, _: Translate) -> list[Field]:
+    if all(unit.suppressed for unit in results.by_unit):
+        return []
     lines = []
     for unit in results.by_unit:
         if unit.suppressed:

@@ -28,6 +28,17 @@ def test_transcript_shows_reports_assignments_declines_resolutions_and_reporters
     assert "New friction report F-1" in governance
 
 
+def test_surveys_are_answered_and_their_results_posted_with_n(english):
+    governance = (english / "channels" / "governance.txt").read_text(encoding="utf-8")
+    for title in ("Results: Quarterly eNPS", "Results: Working-conditions pulse", "Results: CX Governance maturity survey",
+                  "Results: Operating-model diagnostic"):
+        assert title in governance, title
+    assert "n = " in governance and "What the data says:" in governance
+    assert "change since the previous wave" in governance  # the second pulse compares with the first
+    people = "\n".join(p.read_text(encoding="utf-8") for p in (english / "people").iterdir())
+    assert "Thank you: Working-conditions pulse" in people and "Reminder: " in people
+
+
 def test_same_seed_same_output(tmp_path, english):
     again = run(tmp_path, "again", "--seed", "3")
     for path in ("transcript.md", "channels/governance.txt"):

@@ -1,17 +1,20 @@
 """Answering surveys in chat, and the jobs that send, remind and close waves."""
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 
 from bot import survey_messages as views
 from bot import survey_results_messages as results_views
 from bot.errors import N_, UserError
 from bot.events import ButtonAnswer, FormSubmission
+from bot.services import friction_queries
 from bot.services import survey_responses as responses
 from bot.services import survey_waves as waves
 from bot.services.directory import unit_tree
 from bot.turn import Turn
-from surveys import GroupTooSmall
+from surveys import GroupTooSmall, data_answers
+from surveys.diagnostic import NO_WORKAROUNDS, NPS_ENPS_TOGETHER
 from surveys.results import compute_wave_results
 
 
@@ -126,4 +129,13 @@ def _compute(turn: Turn, wave_id: int, wave, *, unit, units, previous=None):
 def close_and_report(turn: Turn, wave_id: int) -> None:
     waves.close_wave(session=turn.session, wave_id=wave_id, now=turn.now)
     results, definition = wave_results(turn, wave_id)
-    turn.post_to_governance(partial(results_views.results_message, results, definition))
+    evidence = data_evidence(turn) if definition.kind == "diagnostic" else None
+    turn.post_to_governance(partial(results_views.results_message, results, definition, evidence=evidence))
+
+
+def data_evidence(turn: Turn) -> results_views.DataEvidence:
+    """The bot's own data on diagnostic questions 1 and 2: workaround reports now; NPS once KPIs are imported."""
+    share, tagged = friction_queries.workaround_share(session=turn.session, since=turn.now - timedelta(days=90))
+    answers = data_answers(None, None, share)
+    return results_views.DataEvidence(together=answers[NPS_ENPS_TOGETHER], no_workarounds=answers[NO_WORKAROUNDS],
+                                      workaround_share=share, tagged_reports=tagged)

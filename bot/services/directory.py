@@ -85,8 +85,11 @@ def _person_row(session: Session, email: str) -> Person:
 
 
 def find_person(*, session: Session, email: str) -> PersonView | None:
-    person = session.scalar(select(Person).where(Person.email == normalise_email(email)))
-    return _view(session, person) if person else None
+    row = session.execute(
+        select(Person, OrgUnit.name).outerjoin(OrgUnit, OrgUnit.id == Person.org_unit_id)
+        .where(Person.email == normalise_email(email))
+    ).first()
+    return _view(session, row[0], row[1]) if row else None
 
 
 def get_person(*, session: Session, email: str) -> PersonView:
@@ -97,17 +100,16 @@ def person_by_id(*, session: Session, person_id: int) -> PersonView:
     return _view(session, session.get(Person, person_id))
 
 
-def _view(session: Session, person: Person) -> PersonView:
+_NO_UNIT = object()
+
+
+def _view(session: Session, person: Person, unit_name=_NO_UNIT) -> PersonView:
     roles = frozenset(session.scalars(select(PersonRole.role).where(PersonRole.person_id == person.id)))
-    unit = session.get(OrgUnit, person.org_unit_id) if person.org_unit_id else None
-    return PersonView(
-        id=person.id,
-        email=person.email,
-        name=person.name,
-        locale=person.locale,
-        roles=roles,
-        org_unit=unit.name if unit else None,
-    )
+    if unit_name is _NO_UNIT:
+        unit = session.get(OrgUnit, person.org_unit_id) if person.org_unit_id else None
+        unit_name = unit.name if unit else None
+    return PersonView(id=person.id, email=person.email, name=person.name, locale=person.locale, roles=roles,
+                      org_unit=unit_name)
 
 
 def set_manager(*, session: Session, email: str, manager_email: str) -> None:

@@ -159,3 +159,13 @@ def recurring_barriers(*, session: Session, limit: int = 10) -> list[Barrier]:
         .limit(limit)
     )
     return [Barrier(pid, title, owner, int(n), int(n_open or 0)) for pid, title, owner, n, n_open in session.execute(query)]
+
+
+def workaround_share(*, session: Session, since: datetime) -> tuple[float | None, int]:
+    """Share of tagged reports since a date that are manual workarounds, and how many were tagged."""
+    tagged = select(func.count()).select_from(Friction).where(Friction.created_at >= since, Friction.kind.is_not(None))
+    total = session.scalar(tagged)
+    if not total:
+        return None, 0
+    workarounds = session.scalar(tagged.where(Friction.kind == "workaround"))
+    return workarounds / total, total
