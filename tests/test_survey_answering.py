@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.events import Actor, ButtonAnswer
 from bot.flows.surveying import invite
-from bot.services import survey_waves
+from bot.services import directory, survey_waves
 from storage.models import SurveyAnswer, SurveyResponse, WaveRecipient
 from tests.conftest import START
 from tests.world import ADMIN, EMPLOYEE, EMPLOYEE_EN, OTHER_OWNER, OWNER, World
@@ -164,3 +164,22 @@ def test_response_ids_are_random_not_a_sequence(world):
     with world.db.unit_of_work() as session:
         ids = session.scalars(select(SurveyResponse.id)).all()
     assert len(set(ids)) == 2 and all(len(i) == 32 and int(i, 16) > 0 for i in ids)
+
+
+def test_an_unknown_wave_is_refused_by_name(world):
+    world.bot.handle(ButtonAnswer(Actor(EMPLOYEE_EN), "survey.start", "999"))
+    assert "There is no survey round 999." in world.last(EMPLOYEE_EN).text
+
+
+def test_someone_not_invited_cannot_start(world):
+    def job(turn):
+        survey_waves.ensure_builtin_surveys(session=turn.session, now=turn.now)
+        wave_id, _emails = survey_waves.send_wave(session=turn.session, key="conditions-pulse", audience="unit",
+                                                  unit="Obsługa Klienta", now=turn.now, days=3, k=3)
+        return wave_id
+
+    wave_id = world.bot.run_job(job)
+    with world.db.unit_of_work() as session:
+        directory.add_person(session=session, email="nowa@example.pl", name="Nowa Osoba", locale="pl")
+    world.bot.handle(ButtonAnswer(Actor("nowa@example.pl"), "survey.start", str(wave_id)))
+    assert "Ta ankieta nie została do Ciebie wysłana." in world.last("nowa@example.pl").text
