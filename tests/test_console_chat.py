@@ -11,6 +11,7 @@ from adapters.console.form_filler import FormFiller
 from adapters.console.port import ConsolePort
 from bot.app import XgovBot
 from bot.messages import Form, FormField, Option
+from storage.models import Friction
 from tests.conftest import START
 from tests.world import ADMIN, EMPLOYEE, EMPLOYEE_EN, OWNER, World
 
@@ -59,8 +60,6 @@ def test_answer_a_specific_message_by_number_and_option(world):
     first_ack = world.port.deliveries_for(EMPLOYEE_EN)[0].message_id
     chat.handle_line(f"{first_ack}.3")  # "Conflicting KPIs" on the first report
     with world.db.unit_of_work() as session:
-        from storage.models import Friction
-
         assert session.get(Friction, 1).kind == "conflicting_kpis"
         assert session.get(Friction, 2).kind is None
 

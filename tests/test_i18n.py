@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.events import Actor, CommandEvent
 from bot.i18n import catalog_messages, normalise_locale, translator
+from tests.conftest import START
+from tests.world import EMPLOYEE_EN, World
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("bot", "adapters", "app")
@@ -54,10 +57,6 @@ def test_platform_locales_are_normalised(raw, expected):
 
 
 def test_platform_locale_chooses_the_reply_language(sqlite_url):
-    from bot.events import Actor, CommandEvent
-    from tests.conftest import START
-    from tests.world import EMPLOYEE_EN, World
-
     world = World(sqlite_url, START)
     world.bot.handle(CommandEvent(Actor(EMPLOYEE_EN, locale="pl-PL"), "/xgov", "help"))
     assert world.last(EMPLOYEE_EN).header == "Pomoc xgov"
