@@ -25,7 +25,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_org_import(args: argparse.Namespace) -> int:
-    from app.org_import import ImportError_, import_people
+    from app.org_import import PeopleImportError, import_people
     from storage.db import Database
     from storage.migrate import upgrade
 
@@ -35,7 +35,7 @@ def cmd_org_import(args: argparse.Namespace) -> int:
     try:
         with db.unit_of_work() as session:
             added = import_people(session, Path(args.file))
-    except ImportError_ as problem:
+    except PeopleImportError as problem:
         print(f"Nothing imported: {problem}", file=sys.stderr)
         return 2
     print(f"Imported {added} people.")

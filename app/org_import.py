@@ -16,15 +16,15 @@ from bot.services import directory
 REQUIRED_COLUMNS = ("email", "name")
 
 
-class ImportError_(ValueError):
-    pass
+class PeopleImportError(ValueError):
+    """A row that cannot be imported; the message names the file, line and column."""
 
 
 def import_people(session: Session, path: Path) -> int:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     if rows and any(column not in rows[0] for column in REQUIRED_COLUMNS):
-        raise ImportError_(f"{path}: the header must have the columns {', '.join(REQUIRED_COLUMNS)}")
+        raise PeopleImportError(f"{path}: the header must have the columns {', '.join(REQUIRED_COLUMNS)}")
     _create_units(session, rows)
     added = 0
     for line, row in enumerate(rows, start=2):
@@ -63,7 +63,7 @@ def _add_person(session: Session, path: Path, line: int, row: dict) -> None:
     locale_text = (row.get("locale") or "").strip()
     locale = normalise_locale(locale_text)
     if locale_text and locale is None:
-        raise ImportError_(f"{path}, line {line}, column locale: {locale_text!r} is not pl or en")
+        raise PeopleImportError(f"{path}, line {line}, column locale: {locale_text!r} is not pl or en")
     _guard(path, line, "roles", lambda: directory.add_person(
         session=session, email=row["email"], name=row["name"].strip(), org_unit=(row.get("org_unit") or "").strip() or None,
         roles=roles, locale=locale))
@@ -73,4 +73,4 @@ def _guard(path: Path, line: int, column: str, action) -> None:
     try:
         action()
     except UserError as problem:
-        raise ImportError_(f"{path}, line {line}, column {column}: {problem}") from problem
+        raise PeopleImportError(f"{path}, line {line}, column {column}: {problem}") from problem
