@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import partial
 
 from bot.events import Actor, ButtonAnswer, FormSubmission

@@ -58,10 +58,6 @@ class Message:
     image: Image | None = None
     context: str = ""
 
-    def fallback_text(self) -> str:
-        """One line for notifications and screen readers."""
-        return self.header or self.text.split("\n", 1)[0]
-
 
 FormFieldKind = Literal["text", "multiline", "select", "multiselect"]
 

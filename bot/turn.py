@@ -6,6 +6,7 @@ ChatPort only after it commits, so that a refused or failed action sends nothing
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable
 
 from sqlalchemy.orm import Session
@@ -25,7 +26,7 @@ class Turn:
     actor: PersonView | None
     locale: str
     settings: Settings
-    now: object
+    now: datetime
     _pending: list[Callable[[ChatPort], object]] = field(default_factory=list)
 
     @property

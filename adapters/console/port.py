@@ -12,11 +12,9 @@ from bot.messages import Form, Image, Message, MessageRef
 class ConsolePort:
     """Delivers to a mailbox that console sessions, the demo and the tests read."""
 
-    def __init__(self, mailbox_path: Path | None = None, *, stamp: Callable[[], str] = lambda: "",
-                 image_dir: Path | None = None) -> None:
+    def __init__(self, mailbox_path: Path | None = None, *, stamp: Callable[[], str] = lambda: "") -> None:
         self.mailbox = Mailbox(mailbox_path)
         self._stamp = stamp
-        self._image_dir = image_dir
 
     def _deliver(self, kind: str, target: str, *, message: Message | None = None, form: Form | None = None,
                  message_id: str | None = None) -> MessageRef:
@@ -40,11 +38,7 @@ class ConsolePort:
         return self._deliver("update", ref.conversation, message=message, message_id=ref.message_id)
 
     def upload_image(self, channel: str, image: Image, comment: str = "") -> MessageRef:
-        target = "#" + channel.lstrip("#")
-        if self._image_dir is not None and image.data:
-            self._image_dir.mkdir(parents=True, exist_ok=True)
-            (self._image_dir / image.filename).write_bytes(image.data)
-        return self._deliver("image", target, message=Message(text=comment, image=image))
+        return self._deliver("image", "#" + channel.lstrip("#"), message=Message(text=comment, image=image))
 
     # What a person or a channel sees: the latest version of each message, in order.
     def deliveries_for(self, target: str) -> list[Delivery]:

@@ -56,12 +56,7 @@ def on_resolve_button(turn: Turn, event: ButtonAnswer) -> None:
 
 def _check_owner(turn: Turn, friction_id: int) -> None:
     """Refuse before a form opens, so that nobody fills in a form for nothing."""
-    assigned = {item.id for item in queries.assignments_of(session=turn.session, owner_email=turn.actor.email)}
-    if friction_id not in assigned:
-        view = queries.owner_view(session=turn.session, friction_id=friction_id)
-        if view.status not in frictions.OPEN_ASSIGNMENT_STATUSES:
-            raise UserError(N_("F-{id} is {status}; there is nothing to act on."), id=friction_id, status=view.status)
-        raise UserError(N_("F-{id} is not assigned to you, so you cannot act on it. Only its owner can."), id=friction_id)
+    frictions.require_owner(session=turn.session, friction_id=friction_id, email=turn.actor.email)
 
 
 def on_decline_form(turn: Turn, event: FormSubmission) -> None:

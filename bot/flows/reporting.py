@@ -34,7 +34,7 @@ def on_report_form(turn: Turn, event: FormSubmission) -> None:
     )
     view = queries.owner_view(session=turn.session, friction_id=friction_id)
     turn.reply(partial(views.tagged_summary, view, hidden=values.get("anonymity") == "nobody"))
-    _notify_governance(turn, friction_id)
+    turn.post_to_governance(partial(views.new_report_notice, view))
 
 
 def _optional(values: dict, key: str) -> str | None:

@@ -84,9 +84,7 @@ def on_goto(turn: Turn, event: ButtonAnswer) -> None:
 
 def on_change(turn: Turn, event: ButtonAnswer) -> None:
     wave = responses.state(session=turn.session, token=event.value).wave
-    if not wave.is_open(turn.now):
-        raise UserError(N_("This survey closed on {date}; answers are no longer accepted. Thank you all the same."),
-                        date=wave.closes_at.strftime("%Y-%m-%d"))
+    responses.require_open(turn.session, wave.id, turn.now)
     turn.update(event.message, partial(views.change_menu, wave, event.value))
 
 

@@ -13,8 +13,7 @@ from bot.turn import Turn
 
 
 def _require_admin(turn: Turn) -> None:
-    if not turn.actor.has_role("governance_admin"):
-        raise UserError(N_("Only the governance team can triage and assign reports. Ask a governance admin."))
+    frictions.require_admin(session=turn.session, email=turn.actor.email)
 
 
 def on_triage_command(turn: Turn, event: CommandEvent) -> None:

@@ -96,10 +96,6 @@ def get_person(*, session: Session, email: str) -> PersonView:
     return _view(session, _person_row(session, email))
 
 
-def person_by_id(*, session: Session, person_id: int) -> PersonView:
-    return _view(session, session.get(Person, person_id))
-
-
 _NO_UNIT = object()
 
 
@@ -118,16 +114,6 @@ def set_manager(*, session: Session, email: str, manager_email: str) -> None:
 
 def set_locale(*, session: Session, email: str, locale: str) -> None:
     _person_row(session, email).locale = locale
-
-
-def emails_with_role(*, session: Session, role: str) -> list[str]:
-    query = (
-        select(Person.email)
-        .join(PersonRole, PersonRole.person_id == Person.id)
-        .where(PersonRole.role == role)
-        .order_by(Person.email)
-    )
-    return list(session.scalars(query))
 
 
 def unit_and_descendants(*, session: Session, unit_name: str) -> list[int]:

@@ -115,7 +115,7 @@ def tag_by_reporter(
         friction.hidden_from_governance = True
 
 
-def _require_admin(session: Session, email: str) -> PersonView:
+def require_admin(*, session: Session, email: str) -> PersonView:
     person = get_person(session=session, email=email)
     if not person.has_role("governance_admin"):
         raise UserError(N_("Only the governance team can triage and assign reports. Ask a governance admin."))
@@ -135,7 +135,7 @@ def triage_and_assign(
     experience: str | None = None,
 ) -> PersonView:
     """Link a report to a policy and its owner (or another owner) and hand it over; return the owner."""
-    admin = _require_admin(session, admin_email)
+    admin = require_admin(session=session, email=admin_email)
     friction = _load(session, friction_id)
     if friction.status not in TRIAGE_STATUSES:
         raise UserError(N_("F-{id} is {status}, not waiting for triage."), id=friction_id, status=friction.status)
@@ -151,6 +151,11 @@ def triage_and_assign(
     _record(session, friction.id, now, "triaged", admin, note=policy.ref)
     _record(session, friction.id, now, "assigned", admin, note=owner.email)
     return owner
+
+
+def require_owner(*, session: Session, friction_id: int, email: str) -> PersonView:
+    """The person may act on this assignment: it is theirs and still open."""
+    return _require_owner(session, _load(session, friction_id), email)
 
 
 def _require_owner(session: Session, friction: Friction, email: str) -> PersonView:

@@ -33,7 +33,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _open_wave(session: Session, wave_id: int, now: datetime) -> WaveView:
+def require_open(session: Session, wave_id: int, now: datetime) -> WaveView:
     wave = get_wave(session=session, wave_id=wave_id)
     if not wave.is_open(now):
         raise UserError(N_("This survey closed on {date}; answers are no longer accepted. Thank you all the same."),
@@ -51,7 +51,7 @@ def _recipient(session: Session, wave_id: int, email: str) -> WaveRecipient:
 
 def start(*, session: Session, wave_id: int, email: str, now: datetime) -> str:
     """Begin answering; return the token the chat keeps in the buttons."""
-    wave = _open_wave(session, wave_id, now)
+    wave = require_open(session, wave_id, now)
     recipient = _recipient(session, wave_id, email)
     if recipient.started:
         raise UserError(N_("You have started this survey already: go on in the message where you began."))
@@ -95,7 +95,7 @@ def _answers(session: Session, response_id: str) -> dict[str, int | str | None]:
 def answer(*, session: Session, token: str, question_id: str, raw: str | None, now: datetime) -> None:
     """Validate and store (or replace) one answer while the window is open."""
     response = _response(session, token)
-    wave = _open_wave(session, response.wave_id, now)
+    wave = require_open(session, response.wave_id, now)
     question = _question(wave, question_id)
     try:
         value = validate_answer(question, raw)
@@ -123,7 +123,7 @@ def _question(wave: WaveView, question_id: str) -> Question:
 def finish(*, session: Session, token: str, email: str, now: datetime) -> None:
     """Mark the response complete and the person as having answered (for reminders)."""
     response = _response(session, token)
-    wave = _open_wave(session, response.wave_id, now)
+    wave = require_open(session, response.wave_id, now)
     answered = _answers(session, response.id)
     missing = [q.id for q in wave.definition.questions if not q.optional and q.id not in answered]
     if missing:

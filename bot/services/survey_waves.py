@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.errors import N_, UserError
@@ -73,11 +73,9 @@ def _parsed(key: str, toml_text: str) -> SurveyDefinition:
 
 def list_surveys(*, session: Session) -> list[tuple[SurveyDefinition, str, int]]:
     """(definition, anonymity, number of waves) of every survey."""
-    rows = []
-    for record in session.scalars(select(SurveyRecord).order_by(SurveyRecord.key)):
-        waves = len(session.scalars(select(SurveyWave.id).where(SurveyWave.survey_id == record.id)).all())
-        rows.append((definition_of(record), record.anonymity, waves))
-    return rows
+    query = (select(SurveyRecord, func.count(SurveyWave.id)).outerjoin(SurveyWave, SurveyWave.survey_id == SurveyRecord.id)
+             .group_by(SurveyRecord.id).order_by(SurveyRecord.key))
+    return [(definition_of(record), record.anonymity, waves) for record, waves in session.execute(query)]
 
 
 def set_anonymity(*, session: Session, key: str, mode: str) -> None:
