@@ -1,11 +1,13 @@
 """SQLAlchemy 2 ORM models. Only storage/ and the core services see these classes."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -199,3 +201,29 @@ class SurveyAnswer(Base):
     question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     value_int: Mapped[int | None] = mapped_column(Integer)
     value_text: Mapped[str | None] = mapped_column(Text)
+
+
+class KpiValue(Base):
+    """One imported reading of a customer or business KPI, for the organisation (no unit) or a unit."""
+
+    __tablename__ = "kpi_values"
+    __table_args__ = (Index("ix_kpi_values_kpi_on_date", "kpi", "on_date"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kpi: Mapped[str] = mapped_column(String(64))
+    on_date: Mapped[date] = mapped_column(Date)
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    value: Mapped[float] = mapped_column(Float)
+    n: Mapped[int | None] = mapped_column(Integer)  # respondents behind a score such as NPS, if known
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GovernanceChannel(Base):
+    """A channel that receives the weekly digest, in its language, at its own hour."""
+
+    __tablename__ = "governance_channels"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
+    digest_hour: Mapped[int] = mapped_column(Integer, default=9)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")

@@ -10,12 +10,11 @@ from bot.errors import N_, UserError
 from bot.events import ButtonAnswer, FormSubmission
 from bot.services import friction_queries
 from bot.services import survey_responses as responses
+from bot.services import survey_results
 from bot.services import survey_waves as waves
-from bot.services.directory import unit_tree
 from bot.turn import Turn
-from surveys import GroupTooSmall, data_answers
+from surveys import data_answers
 from surveys.diagnostic import NO_WORKAROUNDS, NPS_ENPS_TOGETHER
-from surveys.results import compute_wave_results
 
 
 def _split(value: str, parts: int) -> list[str]:
@@ -105,23 +104,7 @@ def on_text_form(turn: Turn, event: FormSubmission) -> None:
 
 
 def wave_results(turn: Turn, wave_id: int, *, unit: str | None = None):
-    """Results of a wave (and changes against the survey's previous wave); refuses a filter below k."""
-    wave = waves.get_wave(session=turn.session, wave_id=wave_id)
-    units = unit_tree(session=turn.session)
-    previous = None
-    previous_id = waves.previous_wave_id(session=turn.session, wave_id=wave_id)
-    if previous_id is not None:
-        previous = _compute(turn, previous_id, wave, unit=None, units=units)
-    try:
-        return _compute(turn, wave_id, wave, unit=unit, units=units, previous=previous), wave.definition
-    except GroupTooSmall as problem:
-        raise UserError(N_("Fewer than {k} people answered in {unit}; that filter is refused so that nobody "
-                           "can be singled out."), k=wave.k, unit=unit) from problem
-
-
-def _compute(turn: Turn, wave_id: int, wave, *, unit, units, previous=None):
-    frame = responses.answers_frame(session=turn.session, wave_id=wave_id)
-    return compute_wave_results(frame, wave.definition, k=wave.k, unit=unit, units=units, previous=previous)
+    return survey_results.wave_results(session=turn.session, wave_id=wave_id, unit=unit)
 
 
 def close_and_report(turn: Turn, wave_id: int) -> None:

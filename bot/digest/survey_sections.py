@@ -1,0 +1,67 @@
+"""Maturity and diagnostic sections of the digest: the latest wave ended by the period's end."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.digest.ex import wave_ended
+from bot.digest.model import DiagnosticItem, DiagnosticSection, DimensionFigure, MaturitySection
+from bot.services.survey_results import wave_results
+from bot.services.survey_waves import previous_wave_id
+from storage.models import SurveyRecord, SurveyWave
+from surveys.dimensions import DIMENSIONS
+
+
+def latest_wave(session: Session, kind: str, until: datetime) -> tuple[int, datetime] | None:
+    query = (select(SurveyWave.id, wave_ended())
+             .join(SurveyRecord, SurveyRecord.id == SurveyWave.survey_id)
+             .where(SurveyRecord.kind == kind, wave_ended() < until)
+             .order_by(wave_ended().desc(), SurveyWave.id.desc()).limit(1))
+    row = session.execute(query).first()
+    if row is None:
+        return None
+    ended = row[1] if isinstance(row[1], datetime) else datetime.fromisoformat(row[1])
+    return row[0], ended
+
+
+def maturity_section(session: Session, until: datetime) -> MaturitySection | None:
+    found = latest_wave(session, "maturity", until)
+    if found is None:
+        return None
+    wave_id, ended = found
+    results, _definition = wave_results(session=session, wave_id=wave_id)
+    previous = None
+    previous_id = previous_wave_id(session=session, wave_id=wave_id)
+    if previous_id is not None:
+        previous = wave_results(session=session, wave_id=previous_id)[0].maturity
+    current = results.maturity
+    previous_scores = {d.dimension: d.score for d in previous.dimensions} if previous else {}
+    dimensions = tuple(
+        DimensionFigure(d.dimension, DIMENSIONS[d.dimension].name, d.score, previous_scores.get(d.dimension))
+        for d in (current.dimensions if current else ())
+    )
+    return MaturitySection(
+        wave_id=wave_id, on=ended.date(), respondents=results.respondents,
+        overall=current.overall if current else None, level=current.overall_level if current else None,
+        previous_overall=previous.overall if previous else None, dimensions=dimensions,
+    )
+
+
+def diagnostic_section(session: Session, until: datetime, data_answers: dict[str, bool | None]) -> DiagnosticSection | None:
+    found = latest_wave(session, "diagnostic", until)
+    if found is None:
+        return None
+    wave_id, ended = found
+    results, definition = wave_results(session=session, wave_id=wave_id)
+    verdict_key = results.diagnostic.verdict.verdict_key if results.diagnostic else "diagnostic.verdict.incomplete"
+    answers = {a.question_id: a for a in (results.diagnostic.answers if results.diagnostic else ())}
+    items = []
+    for question in definition.questions:
+        answer = answers.get(question.id)
+        shown = answer is not None and not answer.suppressed
+        items.append(DiagnosticItem(question.id, question.text, answer.yes if shown else None,
+                                    answer.n if shown else None, answer.answer if shown else None,
+                                    data_answers.get(question.id)))
+    return DiagnosticSection(wave_id, ended.date(), results.respondents, verdict_key, tuple(items))
