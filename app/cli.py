@@ -94,9 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--lang", choices=("pl", "en"), default="en")
     demo.set_defaults(func=cmd_demo)
 
-    from app import survey_cli
+    from app import digest_cli, survey_cli
 
     survey_cli.register(commands)
+    digest_cli.register(commands)
     return parser
 
 

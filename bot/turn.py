@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.i18n import Translate, translator
-from bot.messages import Form, Message, MessageRef
+from bot.messages import Form, Image, Message, MessageRef
 from bot.ports import ChatPort
 from bot.services.directory import PersonView, find_person
 
@@ -50,6 +50,14 @@ class Turn:
         message = build(translator(self.settings.default_locale))
         channel = self.settings.governance_channel
         self._pending.append(lambda port: port.post_to_channel(channel, message))
+
+    def post(self, channel: str, locale: str, build: MessageBuilder) -> None:
+        """Post to a named channel in that channel's language."""
+        message = build(translator(locale))
+        self._pending.append(lambda port: port.post_to_channel(channel, message))
+
+    def upload(self, channel: str, image: Image, comment: str = "") -> None:
+        self._pending.append(lambda port: port.upload_image(channel, image, comment))
 
     def update(self, ref: MessageRef | None, build: MessageBuilder) -> None:
         message = build(self._)

@@ -1,6 +1,7 @@
 """ConsolePort: the ChatPort of the console platform."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -18,10 +19,22 @@ class ConsolePort:
 
     def _deliver(self, kind: str, target: str, *, message: Message | None = None, form: Form | None = None,
                  message_id: str | None = None) -> MessageRef:
+        if message is not None and message.image is not None and message.image.data:
+            message = replace(message, image=self._saved(message.image))
         seq = self.mailbox.next_seq()
         message_id = message_id or str(seq)
         self.mailbox.append(Delivery(seq, kind, target, message_id, self._stamp(), message, form))
         return MessageRef(conversation=target, message_id=message_id)
+
+    def _saved(self, image: Image) -> Image:
+        """Image bytes go to a file beside the mailbox (the mailbox keeps its path), so a console user can open it."""
+        if self.mailbox.path is None:
+            return image
+        folder = Path(str(self.mailbox.path) + ".files")
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / Path(image.filename).name
+        target.write_bytes(image.data)
+        return replace(image, url=str(target))
 
     def send_to_user(self, email: str, message: Message) -> MessageRef:
         return self._deliver("dm", email, message=message)

@@ -124,6 +124,7 @@ class MaturitySection:
     respondents: int | None
     overall: float | None
     level: int | None
+    previous_wave_id: int | None
     previous_overall: float | None
     dimensions: tuple[DimensionFigure, ...]
 

@@ -45,7 +45,7 @@ def maturity_section(session: Session, until: datetime) -> MaturitySection | Non
     return MaturitySection(
         wave_id=wave_id, on=ended.date(), respondents=results.respondents,
         overall=current.overall if current else None, level=current.overall_level if current else None,
-        previous_overall=previous.overall if previous else None, dimensions=dimensions,
+        previous_wave_id=previous_id, previous_overall=previous.overall if previous else None, dimensions=dimensions,
     )
 
 

@@ -1,0 +1,219 @@
+"""The digest's charts as PNG images, in the reader's language.
+
+- trend_chart: EX and CX scores, the 1-5 pulse items and the other KPIs on one time axis;
+- frictions_chart: friction reports per week, stacked by kind;
+- maturity_radar: the six maturity dimensions, with the previous wave when there is one.
+
+Each chart is built as a matplotlib Figure first (`build_*`, to inspect in tests), then
+saved with `png`. A reading from fewer than k people is never drawn as a value: the line
+breaks there and a grey x marks the gap.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from matplotlib import dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from bot.digest.chart_parts import (
+    HIDDEN_COLOUR, day_label, hidden_dates, indexed, number_digits, png, shorten, spans_years, trimmed_weeks,
+    two_lines, values,
+)
+from bot.digest.model import Digest, KpiFigure, Point
+from bot.digest.texts import kind_label, kpi_label, num
+from bot.i18n import Translate, translator
+from surveys.maturity import stage_for
+
+ENPS_KEY = "enps"
+KINDS = ("workaround", "exception", "conflicting_kpis", "missing_decision", "other", "untagged")
+KIND_COLOURS = ("#d95f02", "#7570b3", "#e7298a", "#1b9e77", "#66a61e", "#b3b3b3")
+LINE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
+Line = tuple[str, tuple[Point, ...]]  # legend label, points
+
+
+def trend_chart(digest: Digest, locale: str) -> bytes | None:
+    figure = build_trend_figure(digest, locale)
+    return png(figure) if figure else None
+
+
+def frictions_chart(digest: Digest, locale: str) -> bytes | None:
+    figure = build_frictions_figure(digest, locale)
+    return png(figure) if figure else None
+
+
+def maturity_radar(digest: Digest, locale: str) -> bytes | None:
+    figure = build_maturity_figure(digest, locale)
+    return png(figure) if figure else None
+
+
+def all_charts(digest: Digest, locale: str) -> dict[str, bytes]:
+    charts = {"trends.png": trend_chart, "frictions.png": frictions_chart, "maturity.png": maturity_radar}
+    images = {name: chart(digest, locale) for name, chart in charts.items()}
+    return {name: image for name, image in images.items() if image is not None}
+
+
+# --- trends -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    ylabel: str
+    lines: list[Line]  # raw values; an index panel turns them into an index when drawing
+    limits: tuple[float, float] | None  # None: an index panel, limits from the data
+    reference: float  # a faint horizontal line: 0 for scores, 3 mid-scale, 100 the index base
+    ticks: tuple[float, ...] = ()
+
+
+def trend_panels(digest: Digest, _: Translate) -> list[Panel]:
+    """The panels of the trend chart that have data, top to bottom."""
+    organisation = [f for f in digest.cx + digest.business if f.unit is None and f.trend]
+    scores = [(f.label.for_locale(_.locale), f.trend) for f in digest.ex if f.key == ENPS_KEY and f.trend]
+    scores += [(kpi_label(f.kpi, _), f.trend) for f in organisation if f.kpi == "nps"]
+    pulse = [(shorten(f.label.for_locale(_.locale)), f.trend) for f in digest.ex if f.scale == "likert" and f.trend]
+    others = [(_kpi_legend(f, _), f.trend) for f in organisation if f.kpi != "nps"]
+    panels = [Panel(_("eNPS and customer NPS"), _("Score (-100 to 100)"), scores, (-100, 100), 0, (-100, -50, 0, 50, 100)),
+              Panel(_("Pulse questions"), _("Average (1 to 5)"), pulse, (1, 5), 3, (1, 2, 3, 4, 5)),
+              Panel(_("Other KPIs as an index (first reading = 100)"), _("Index"), others, None, 100)]
+    return [panel for panel in panels if panel.lines]
+
+
+def _kpi_legend(figure: KpiFigure, _: Translate) -> str:
+    latest = figure.latest
+    if latest is None or latest.value is None:
+        return kpi_label(figure.kpi, _)
+    return _("{kpi}: latest {value}", kpi=kpi_label(figure.kpi, _),
+             value=num(latest.value, _, number_digits(latest.value)))
+
+
+def build_trend_figure(digest: Digest, locale: str) -> Figure | None:
+    _ = translator(locale)
+    panels = trend_panels(digest, _)
+    if not panels:
+        return None
+    figure = Figure(figsize=(10, 1.9 + 2.0 * len(panels)), layout="constrained")
+    axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, panel in zip(axes, panels):
+        _draw_panel(ax, panel, _("fewer than {k} answers: hidden", k=digest.k))
+    days = [p.on for panel in panels for _label, points in panel.lines for p in points]
+    _date_axis(axes[-1], locale, spans_years(days))
+    axes[-1].set_xlabel(_("Date"), fontsize=9)
+    figure.suptitle(_("Trends, {period}", period=digest.period.label), fontsize=12)
+    return figure
+
+
+def _draw_panel(ax: Axes, panel: Panel, hidden_label: str) -> None:
+    _draw_lines(ax, panel.lines, index=panel.limits is None)
+    ax.set_title(panel.title, loc="left", fontsize=10)
+    ax.set_ylabel(panel.ylabel, fontsize=9)
+    if panel.limits:
+        ax.set_ylim(*panel.limits)
+        ax.set_yticks(panel.ticks)
+    ax.axhline(panel.reference, color="0.8", linewidth=0.8, zorder=0)
+    ax.grid(axis="y", color="0.92")
+    _mark_hidden(ax, panel.lines, hidden_label)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+
+
+def _draw_lines(ax: Axes, lines: list[Line], *, index: bool) -> None:
+    for colour, (label, points) in zip(_cycle(LINE_COLOURS, len(lines)), lines):
+        days, ys = values(points)
+        ys = indexed(ys) if index else ys
+        if ys is None:
+            continue  # a KPI whose first reading is 0 has no index
+        ax.plot(days, ys, color=colour, marker="o", markersize=3.5, linewidth=1.6, label=label)
+
+
+def _mark_hidden(ax: Axes, lines: list[Line], label: str) -> None:
+    days = sorted({day for _label, points in lines for day in hidden_dates(points)})
+    if days:
+        ax.plot(days, [0.04] * len(days), transform=ax.get_xaxis_transform(), linestyle="none", marker="x",
+                markersize=5, color=HIDDEN_COLOUR, label=label, clip_on=False)
+
+
+def _date_axis(ax: Axes, locale: str, with_year: bool) -> None:
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10))
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda x, _pos: day_label(mdates.num2date(x).date(), locale, with_year=with_year)))
+
+
+def _cycle(colours: tuple[str, ...], count: int) -> list[str]:
+    return [colours[i % len(colours)] for i in range(count)]
+
+
+# --- frictions --------------------------------------------------------------------------------------
+
+def build_frictions_figure(digest: Digest, locale: str) -> Figure | None:
+    weeks = trimmed_weeks(digest.frictions.weekly_by_kind)
+    if not weeks:
+        return None
+    _ = translator(locale)
+    figure = Figure(figsize=(10, 4.5), layout="constrained")
+    ax = figure.subplots()
+    positions = list(range(len(weeks)))
+    bottoms = [0] * len(weeks)
+    kinds = [kind for kind in KINDS if any(week.counts.get(kind) for week in weeks)]
+    kinds += sorted({kind for week in weeks for kind in week.counts} - set(KINDS))
+    for kind in kinds:
+        counts = [week.counts.get(kind, 0) for week in weeks]
+        colour = KIND_COLOURS[KINDS.index(kind)] if kind in KINDS else HIDDEN_COLOUR
+        ax.bar(positions, counts, bottom=bottoms, width=0.7, color=colour, label=kind_label(kind, _))
+        bottoms = [b + c for b, c in zip(bottoms, counts)]
+    step = math.ceil(len(weeks) / 14)
+    with_year = spans_years([week.week_start for week in weeks])
+    ax.set_xticks(positions[::step], [day_label(w.week_start, locale, with_year=with_year) for w in weeks[::step]],
+                  fontsize=8)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(_("Week starting"), fontsize=9)
+    ax.set_ylabel(_("Reports"), fontsize=9)
+    ax.grid(axis="y", color="0.92")
+    ax.set_axisbelow(True)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    figure.suptitle(_("Friction reports per week, {period}", period=digest.period.label), fontsize=12)
+    return figure
+
+
+# --- maturity ---------------------------------------------------------------------------------------
+
+def build_maturity_figure(digest: Digest, locale: str) -> Figure | None:
+    maturity = digest.maturity
+    if maturity is None or all(d.score is None for d in maturity.dimensions):
+        return None
+    _ = translator(locale)
+    figure = Figure(figsize=(8, 7), layout="constrained")
+    ax = figure.add_subplot(projection="polar")
+    ax.set_theta_offset(math.pi / 2)
+    ax.set_theta_direction(-1)  # clockwise from the top
+    angles = [2 * math.pi * i / len(maturity.dimensions) for i in range(len(maturity.dimensions))]
+    closed = angles + angles[:1]
+    scores = [math.nan if d.score is None else d.score for d in maturity.dimensions]
+    previous = [math.nan if d.previous is None else d.previous for d in maturity.dimensions]
+    if not all(math.isnan(s) for s in previous):
+        ax.plot(closed, previous + previous[:1], color="0.45", linestyle="--", linewidth=1.4, label=_("Previous wave"))
+    ax.plot(closed, scores + scores[:1], color=LINE_COLOURS[0], marker="o", linewidth=2,
+            label=_("Wave of {date}", date=day_label(maturity.on, locale, with_year=True)))
+    if not any(math.isnan(s) for s in scores):
+        ax.fill(closed, scores + scores[:1], color=LINE_COLOURS[0], alpha=0.2)
+    ax.set_xticks(angles, [two_lines(d.label.for_locale(locale)) for d in maturity.dimensions], fontsize=9)
+    for angle, text in zip(angles, ax.get_xticklabels()):
+        side = math.sin(angle)  # clockwise from the top: > 0 on the right
+        text.set_horizontalalignment("left" if side > 0.1 else "right" if side < -0.1 else "center")
+    ax.tick_params(axis="x", pad=10)
+    ax.set_ylim(0, 5)
+    ax.set_yticks([1, 2, 3, 4, 5])
+    ax.tick_params(axis="y", labelsize=7, labelcolor="0.4")
+    ax.set_rlabel_position(180 / len(angles))
+    ax.legend(loc="upper right", bbox_to_anchor=(1.15, 1.12), fontsize=8, frameon=False)
+    figure.suptitle(_maturity_title(digest, _), fontsize=12)
+    return figure
+
+
+def _maturity_title(digest: Digest, _: Translate) -> str:
+    maturity = digest.maturity
+    if maturity.overall is None or maturity.level is None:
+        return _("Maturity (scale 1 to 5)")
+    stage = stage_for(maturity.level).name.for_locale(_.locale)
+    return _("Maturity {score} of 5: level {level}, {stage}", score=num(maturity.overall, _, 2),
+             level=maturity.level, stage=stage)

@@ -1,0 +1,100 @@
+"""Sentences and figures of the digest shared by its renderers (chat message, Markdown, HTML)."""
+from __future__ import annotations
+
+from babel.numbers import format_decimal
+
+from bot.digest.model import Change, KpiFigure, Point, Signal, SurveyFigure
+from bot.errors import N_
+from bot.i18n import Translate
+from bot.labels import EXPERIENCE_LABELS, KIND_LABELS, label
+
+KPI_LABELS = {
+    "nps": N_("Customer NPS"),
+    "csat": N_("Customer satisfaction (CSAT)"),
+    "ces": N_("Customer effort (CES)"),
+    "complaints": N_("Complaints"),
+    "churn": N_("Customer churn"),
+    "staff_turnover": N_("Staff turnover"),
+}
+SIGNAL_TEXTS = {
+    "nps_up_enps_down": N_("Customer NPS rose by {nps_delta} while eNPS fell by {enps_delta}: are customers being "
+                           "served at the employees' expense?"),
+    "complaints_with_workarounds": N_("{area}: complaints rose from {complaints_prior} to {complaints_recent} in four "
+                                      "weeks, and so did workaround reports, from {workarounds_prior} to "
+                                      "{workarounds_recent}."),
+    "owner_overdue": N_("{area} has {overdue} overdue of {open} open assignments."),
+    "barrier_growing": N_("Recurring barrier growing: {area} had {recent} reports in the last four weeks, "
+                          "{prior} in the four before."),
+}
+UNTAGGED_LABEL = N_("Not tagged")
+
+
+def num(value: float, _: Translate, digits: int = 1, *, signed: bool = False) -> str:
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    text = format_decimal(abs(value) if signed else value, format=pattern, locale=_.locale)
+    if signed:
+        return ("−" if value < 0 else "+") + text if round(value, digits) != 0 else text
+    return text
+
+
+def kpi_label(kpi: str, _: Translate) -> str:
+    return _(KPI_LABELS[kpi]) if kpi in KPI_LABELS else kpi.replace("_", " ")
+
+
+def kind_label(kind: str, _: Translate) -> str:
+    return _(UNTAGGED_LABEL) if kind == "untagged" else label(KIND_LABELS, kind, _)
+
+
+def experience_label(experience: str, _: Translate) -> str:
+    return _(UNTAGGED_LABEL) if experience == "untagged" else label(EXPERIENCE_LABELS, experience, _)
+
+
+def change_text(change: Change | None, _: Translate, digits: int = 1) -> str:
+    if change is None:
+        return ""
+    noise = _("beyond noise") if change.significant else _("within noise")
+    return _("{delta} since the previous reading ({noise})", delta=num(change.delta, _, digits, signed=True),
+             noise=noise)
+
+
+def survey_figure_text(figure: SurveyFigure, _: Translate) -> str:
+    point = figure.latest
+    if point.value is None:
+        return _("hidden: fewer than k answered ({date})", date=point.on.isoformat())
+    digits = 0 if figure.scale == "nps" else 2
+    text = _("{value} · n = {n}", value=num(point.value, _, digits, signed=figure.scale == "nps"), n=point.n)
+    if figure.ci:
+        signed = figure.scale == "nps"
+        text += " · " + _("95% interval {low} to {high}", low=num(figure.ci[0], _, digits, signed=signed),
+                          high=num(figure.ci[1], _, digits, signed=signed))
+    if figure.top2_box is not None:
+        text += " · " + _("agree {share}%", share=num(figure.top2_box, _, 0))
+    change = change_text(figure.change, _, digits or 0)
+    return text + (" · " + change if change else "")
+
+
+def point_text(point: Point | None, _: Translate, digits: int = 1) -> str:
+    if point is None:
+        return "-"
+    text = num(point.value, _, digits)
+    return text + (" (n = {n})".format(n=point.n) if point.n else "")
+
+
+def kpi_figure_text(figure: KpiFigure, _: Translate) -> str:
+    text = _("{value} on {date}", value=point_text(figure.latest, _), date=figure.latest.on.isoformat())
+    if figure.previous is not None:
+        text += " · " + _("before: {value}", value=point_text(figure.previous, _))
+    change = change_text(figure.change, _)
+    return text + (" · " + change if change else "")
+
+
+def kpi_name(figure: KpiFigure, _: Translate) -> str:
+    name = kpi_label(figure.kpi, _)
+    return f"{name} · {figure.unit}" if figure.unit else name
+
+
+def signal_text(signal: Signal, _: Translate) -> str:
+    figures = {key: num(abs(value), _, 1) if key.endswith("delta") else num(value, _, 0)
+               for key, value in signal.figures.items()}
+    area = signal.subject or _("The whole organisation")
+    return _(SIGNAL_TEXTS[signal.rule], area=area, **figures)
