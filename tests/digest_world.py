@@ -34,37 +34,44 @@ def at(days: float) -> datetime:
 def build(url: str) -> Database:
     db = Database(url)
     with db.unit_of_work() as s:
-        directory.add_org_unit(session=s, name="Spółka")
-        directory.add_org_unit(session=s, name="Sprzedaż", parent="Spółka")
-        directory.add_org_unit(session=s, name="Obsługa", parent="Spółka")
-        directory.add_person(session=s, email=ADMIN, name="Ada Admin", org_unit="Spółka",
-                             roles=("employee", "governance_admin"))
-        directory.add_person(session=s, email=OWNER, name="Olek Owner", org_unit="Spółka", roles=("employee", "owner"))
-        directory.add_person(session=s, email=OWNER2, name="Iga <!channel> Inna", org_unit="Spółka",
-                             roles=("employee", "owner"))
-        for email in SALES:
-            directory.add_person(session=s, email=email, name=email, org_unit="Sprzedaż")
-        for email in SERVICE:
-            directory.add_person(session=s, email=email, name=email, org_unit="Obsługa")
-        registry.add_policy(session=s, kind="policy", title="Refunds need a director", owner_email=OWNER, now=at(-30))
-        registry.add_policy(session=s, kind="process", title="Retyping <b>invoices</b>", owner_email=OWNER2,
-                            now=at(-30))
-        waves.ensure_builtin_surveys(session=s, now=at(-30))
-        _answer_wave(s, "enps", at(-14), {"enps": ENPS})
-        _answer_wave(s, "conditions-pulse", at(-7), {"have_what_i_need": NEED_1})
-        _answer_wave(s, "conditions-pulse", at(0), {"have_what_i_need": NEED_2})
+        build_org(s)
+        answer_wave(s, "enps", at(-14), {"enps": ENPS})
+        answer_wave(s, "conditions-pulse", at(-7), {"have_what_i_need": NEED_1})
+        answer_wave(s, "conditions-pulse", at(0), {"have_what_i_need": NEED_2})
         _frictions(s)
         import_kpis(s, KPI_CSV, at(0))
     return db
 
 
-def _answer_wave(s, key: str, opened: datetime, answers: dict[str, list[int]]) -> None:
+def build_org(s) -> None:
+    directory.add_org_unit(session=s, name="Spółka")
+    directory.add_org_unit(session=s, name="Sprzedaż", parent="Spółka")
+    directory.add_org_unit(session=s, name="Obsługa", parent="Spółka")
+    directory.add_person(session=s, email=ADMIN, name="Ada Admin", org_unit="Spółka",
+                         roles=("employee", "governance_admin"))
+    directory.add_person(session=s, email=OWNER, name="Olek Owner", org_unit="Spółka", roles=("employee", "owner"))
+    directory.add_person(session=s, email=OWNER2, name="Iga <!channel> Inna", org_unit="Spółka",
+                         roles=("employee", "owner"))
+    for email in SALES:
+        directory.add_person(session=s, email=email, name=email, org_unit="Sprzedaż")
+    for email in SERVICE:
+        directory.add_person(session=s, email=email, name=email, org_unit="Obsługa")
+    registry.add_policy(session=s, kind="policy", title="Refunds need a director", owner_email=OWNER, now=at(-30))
+    registry.add_policy(session=s, kind="process", title="Retyping <b>invoices</b>", owner_email=OWNER2,
+                        now=at(-30))
+    waves.ensure_builtin_surveys(session=s, now=at(-30))
+
+
+def answer_wave(s, key: str, opened: datetime, answers: dict[str, list[int]]) -> None:
     wave_id, emails = waves.send_wave(session=s, key=key, audience="everyone", now=opened, days=3, k=5)
-    people = SALES + SERVICE
-    for question, values in answers.items():
-        for email, value in zip(people, values):
-            token = responses.start(session=s, wave_id=wave_id, email=email, now=opened + timedelta(hours=1))
-            responses.answer(session=s, token=token, question_id=question, raw=str(value), now=opened + timedelta(hours=1))
+    answered = opened + timedelta(hours=1)
+    for index, email in enumerate(SALES + SERVICE):
+        given = {question: values[index] for question, values in answers.items() if index < len(values)}
+        if not given:
+            continue
+        token = responses.start(session=s, wave_id=wave_id, email=email, now=answered)
+        for question, value in given.items():
+            responses.answer(session=s, token=token, question_id=question, raw=str(value), now=answered)
     waves.close_wave(session=s, wave_id=wave_id, now=opened + timedelta(days=3))
 
 
