@@ -67,6 +67,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    import logging
+
+    from app.web import build_web_app, serve
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = settings_from(args)
+    upgrade(settings.database_url)
+    port = args.port or settings.http_port
+    log = logging.getLogger("xgov")
+    log.info("xgov web server on port %s; platform: %s", port, args.platform)
+    if settings.web_secret:
+        log.info("Dashboard at %s/dashboard: governance admins get a link with /xgov dashboard", settings.public_url)
+    else:
+        log.warning("Dashboard switched off: set XGOV_WEB_SECRET to a long random value")
+    serve(build_web_app(db=Database(settings.database_url), settings=settings), port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xgov", description="xgov: Experience Governance bot.")
     parser.add_argument("--database-url", help="overrides XGOV_DATABASE_URL")
@@ -93,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--lang", choices=("pl", "en"), default="en")
     demo.set_defaults(func=cmd_demo)
+
+    run = commands.add_parser("run", help="serve the bot: its web server with the dashboard")
+    run.add_argument("--platform", choices=("console",), default="console",
+                     help="console: messages go to the console mailbox (xgov chat reads them)")
+    run.add_argument("--port", type=int, help="overrides XGOV_HTTP_PORT")
+    run.set_defaults(func=cmd_run)
 
     from app import digest_cli, survey_cli
 

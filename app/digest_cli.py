@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from app.wiring import console_bot
+from bot.digest.formats import render_digest
 from bot.errors import UserError
 from bot.i18n import translator
 
@@ -67,21 +67,6 @@ def cmd_channel_remove(args) -> int:
     return 0
 
 
-def render(digest, fmt: str, locale: str) -> str:
-    from bot.digest.json_format import digest_to_dict
-
-    if fmt == "json":
-        return json.dumps(digest_to_dict(digest), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "html":
-        from bot.digest import charts
-        from bot.digest.html import render_dashboard
-
-        return render_dashboard(digest, locale, charts.all_charts(digest, locale))
-    from bot.digest.markdown import digest_markdown
-
-    return digest_markdown(digest, translator(locale))
-
-
 def cmd_digest(args) -> int:
     from bot.digest.period import parse_period
     from bot.flows.digest import digest_for, post_digest, send_pending_reminders
@@ -93,7 +78,7 @@ def cmd_digest(args) -> int:
         return post_digest(turn, period), send_pending_reminders(turn)
 
     digest, owners = _run(args, job)
-    _write(args.out, render(digest, args.format, args.lang))
+    _write(args.out, render_digest(digest, args.format, args.lang))
     if not args.dry_run:
         print(translator(args.lang)("Digest {period} posted to the governance channels; {n} owners got their weekly "
                                     "list.", period=digest.period.label, n=owners), file=sys.stderr)
@@ -104,8 +89,18 @@ def cmd_dashboard(args) -> int:
     from bot.digest.period import parse_period
     from bot.flows.digest import digest_for
 
+    if args.link_for:
+        from bot.services.dashboard_links import dashboard_url, make_token
+
+        token = _run(args, lambda turn: make_token(session=turn.session, secret=turn.settings.web_secret,
+                                                   email=args.link_for))
+        from app.cli import settings_from
+
+        print(dashboard_url(settings_from(args).public_url, token))
+        return 0
+
     digest = _run(args, lambda turn: digest_for(turn, parse_period(args.period, turn.now)))
-    _write(args.out, render(digest, "html", args.lang))
+    _write(args.out, render_digest(digest, "html", args.lang))
     print(translator(args.lang)("Dashboard {period} written to {file}.", period=digest.period.label, file=args.out),
           file=sys.stderr)
     return 0
@@ -156,6 +151,8 @@ def register(commands) -> None:
 
     dashboard = commands.add_parser("dashboard", help="write the read-only HTML dashboard")
     _language(dashboard)
-    dashboard.add_argument("--out", required=True)
+    target = dashboard.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", help="write the dashboard to this HTML file")
+    target.add_argument("--link-for", metavar="EMAIL", help="print a signed, expiring link for a governance admin")
     dashboard.add_argument("--period")
     dashboard.set_defaults(func=cmd_dashboard)

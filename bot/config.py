@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     )
     assignment_due_days: int = Field(default=14, ge=1, description="Days an owner has to resolve an assignment.")
 
+    http_port: int = Field(default=8080, description="Port of the bot's web server (dashboard, Slack, Teams).")
+    public_url: str = Field(default="http://127.0.0.1:8080", description="How people reach the web server.")
+    web_secret: str = Field(default="", description="Signs dashboard links; the dashboard is off while empty.")
+    dashboard_link_days: int = Field(default=7, ge=1, description="Days a dashboard link stays valid.")
+
     @field_validator("default_locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:

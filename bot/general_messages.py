@@ -20,6 +20,7 @@ HELP_COMMANDS = (
     ("/xgov policy list", N_("The registry of policies, decisions and processes with their owners.")),
     ("/xgov policy add KIND EMAIL TITLE", N_("Governance: add a policy, decision or process and its owner.")),
     ("/xgov barriers", N_("Recurring barriers: policies ranked by the reports traced to them.")),
+    ("/xgov dashboard", N_("Governance: a private link to the dashboard of the weekly digest.")),
     ("/xgov language pl|en", N_("Choose your language.")),
     ("/xgov help", N_("This help.")),
 )
@@ -68,3 +69,8 @@ def barriers_message(barriers: list[Barrier], _: Translate) -> Message:
         for rank, b in enumerate(barriers, start=1)
     )
     return Message(header=_("Recurring barriers"), text=_("Policies ranked by the reports traced to them."), fields=fields)
+
+
+def dashboard_link(_: Translate, *, url: str, days: int) -> Message:
+    return Message(header=_("Governance dashboard"),
+                   text=_("Your private link, valid for {days} days; do not share it:", days=days) + "\n" + url)

@@ -15,8 +15,8 @@ from bot.messages import Image
 from bot.services.channels import governance_channels
 from bot.services.friction_queries import assignments_of
 from bot.turn import Turn
-from storage.models import Friction, Person
 from bot.services.frictions import OPEN_ASSIGNMENT_STATUSES
+from storage.models import Friction, Person
 
 TREND_CHART = "trends.png"
 

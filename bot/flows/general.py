@@ -7,6 +7,7 @@ from bot import general_messages
 from bot.errors import N_, UserError
 from bot.events import CommandEvent
 from bot.i18n import normalise_locale
+from bot.services.dashboard_links import dashboard_url, make_token
 from bot.services.directory import set_locale
 from bot.turn import Turn
 
@@ -26,3 +27,10 @@ def on_language(turn: Turn, event: CommandEvent) -> None:
     set_locale(session=turn.session, email=turn.actor.email, locale=locale)
     turn.locale = locale
     turn.reply(partial(general_messages.done, _msg=N_("From now on I will write to you in English.")))
+
+
+def on_dashboard(turn: Turn, event: CommandEvent) -> None:
+    """A governance admin gets a private, signed, expiring link to the dashboard."""
+    token = make_token(session=turn.session, secret=turn.settings.web_secret, email=turn.actor.email)
+    url = dashboard_url(turn.settings.public_url, token)
+    turn.reply(partial(general_messages.dashboard_link, url=url, days=turn.settings.dashboard_link_days))

@@ -115,10 +115,13 @@ def tag_by_reporter(
         friction.hidden_from_governance = True
 
 
-def require_admin(*, session: Session, email: str) -> PersonView:
+ADMINS_ONLY = N_("Only the governance team can triage and assign reports. Ask a governance admin.")
+
+
+def require_admin(*, session: Session, email: str, refusal: str = ADMINS_ONLY) -> PersonView:
     person = get_person(session=session, email=email)
     if not person.has_role("governance_admin"):
-        raise UserError(N_("Only the governance team can triage and assign reports. Ask a governance admin."))
+        raise UserError(refusal)
     return person
 
 

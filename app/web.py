@@ -1,0 +1,78 @@
+"""The bot's web server (aiohttp): ``/dashboard`` for governance admins with a signed link, ``/healthz``.
+
+Slack's ``/slack/events`` and Teams' ``/api/messages`` join this application in their adapters.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+
+from aiohttp import web
+
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.digest.period import parse_period
+from bot.errors import UserError
+from bot.digest.compute import compute_digest
+from bot.digest.formats import render_digest
+from bot.i18n import normalise_locale, translator
+from bot.services.dashboard_links import ADMINS_ONLY, admin_of_token
+from bot.services.directory import get_person
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",  # the link's token must not leak to other sites
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+}
+
+
+def build_web_app(*, db: Database, settings: Settings, clock: Clock = system_clock) -> web.Application:
+    app = web.Application()
+
+    async def healthz(_request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    async def dashboard(request: web.Request) -> web.Response:
+        query = request.query
+        status, body = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: dashboard_page(db, settings, clock, query.get("token", ""), query.get("period"),
+                                         query.get("lang")))
+        return web.Response(status=status, text=body, content_type="text/html", charset="utf-8",
+                            headers=SECURITY_HEADERS)
+
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/dashboard", dashboard)
+    return app
+
+
+def dashboard_page(db: Database, settings: Settings, clock: Clock, token: str, period: str | None,
+                   lang: str | None) -> tuple[int, str]:
+    """(HTTP status, page): the dashboard for a valid admin link; 401/403/400 pages otherwise."""
+    locale = normalise_locale(lang) or settings.default_locale
+    try:
+        with db.unit_of_work() as session:
+            email = admin_of_token(session=session, secret=settings.web_secret, token=token,
+                                   max_age_seconds=settings.dashboard_link_days * 86400)
+            locale = normalise_locale(lang) or get_person(session=session, email=email).locale or locale
+            digest = compute_digest(session, parse_period(period, clock()), now=clock())
+    except UserError as refusal:
+        status = 403 if refusal.msgid == ADMINS_ONLY else 400 if "period" in refusal.params else 401
+        return status, _refusal_page(translator(locale), refusal)
+    log.info("dashboard %s shown to %s", digest.period.label, email)
+    return 200, render_digest(digest, "html", locale)
+
+
+def _refusal_page(_, refusal: UserError) -> str:
+    text = html.escape(_(refusal.msgid, **refusal.params))
+    title = html.escape(_("xgov dashboard"))
+    return (f'<!DOCTYPE html><html lang="{_.locale}"><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body><h1>{title}</h1><p>{text}</p></body></html>")
+
+
+def serve(app: web.Application, port: int) -> None:
+    web.run_app(app, host="0.0.0.0", port=port, print=None)
