@@ -13,6 +13,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from adapters.console.port import ConsolePort
+from app.demo_kpis import demo_kpi_csv
+from app.kpi_import import import_kpis
 from app.demo_data import DECLINE_REASONS, NO_CHANGE_REASONS, POLICIES
 from app.demo_org import DemoOrg, build_org
 from app.demo_surveys import DemoSurveys
@@ -20,6 +22,11 @@ from app.transcript import write_transcripts
 from bot.app import XgovBot
 from bot.clock import SimulatedClock
 from bot.config import Settings
+from bot.digest import charts
+from bot.digest.html import render_dashboard
+from bot.digest.markdown import digest_markdown
+from bot.digest.period import last_complete_week
+from bot.flows.digest import chart_title, post_digest, send_pending_reminders
 from bot.i18n import translator
 from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission
 from bot.services import friction_queries
@@ -199,12 +206,38 @@ def run_demo(options: DemoOptions) -> str:
         world.live_week(week)
     world.at(options.weeks, 0, 0)
     world.surveys.close_open_waves()
+    world.at(options.weeks, 0, 9)
+    write_digest(world, out)
     with db.unit_of_work() as session:
         barriers = friction_queries.recurring_barriers(session=session, limit=3)
     write_transcripts(port, out, translator(options.lang))
     db.dispose()
     seconds = time.perf_counter() - started
     return _summary(options, world.tally, world.surveys.tally, barriers) + f"\n  finished in {seconds:.1f} s"
+
+
+def write_digest(world: DemoWorld, out: Path) -> None:
+    """Import the quarter's KPIs, post the last week's digest and the owners' weekly lists through the bot,
+    and write digest.md, digest.html and the charts."""
+    kpis = out / "kpis.csv"
+    kpis.write_text(demo_kpi_csv(DEMO_START.date(), world.options.weeks, world.org.units, world.options.seed),
+                    encoding="utf-8")
+    lang = world.lang
+
+    def job(turn):
+        import_kpis(turn.session, kpis.read_text(encoding="utf-8"), turn.now)
+        digest = post_digest(turn, last_complete_week(turn.now))
+        send_pending_reminders(turn)
+        return digest
+
+    digest = world.bot.run_job(job)
+    images = charts.all_charts(digest, lang)
+    (out / "charts").mkdir(exist_ok=True)
+    for name, data in images.items():
+        (out / "charts" / name).write_bytes(data)
+    files = {chart_title(name, translator(lang)): f"charts/{name}" for name in images}
+    (out / "digest.md").write_text(digest_markdown(digest, translator(lang), files), encoding="utf-8")
+    (out / "digest.html").write_text(render_dashboard(digest, lang, images), encoding="utf-8")
 
 
 def _summary(options: DemoOptions, tally: Tally, surveys, barriers) -> str:
@@ -215,6 +248,8 @@ def _summary(options: DemoOptions, tally: Tally, surveys, barriers) -> str:
         f"  survey waves {surveys.waves}, completed answers {surveys.answers}, reminders {surveys.reminders}; "
         "results posted to the governance channel",
         "  top recurring barriers: " + "; ".join(f"P-{b.policy_id} {b.policy_title} ({b.reports})" for b in barriers),
+        f"  weekly digest: {options.out / 'digest.md'}, {options.out / 'digest.html'}, charts in "
+        f"{options.out / 'charts'}",
         f"  transcript: {options.out / 'transcript.md'} (per channel and person in {options.out / 'channels'}, "
         f"{options.out / 'people'})",
     ]

@@ -73,10 +73,15 @@ def survey_figure_text(figure: SurveyFigure, _: Translate) -> str:
     return text + (" · " + change if change else "")
 
 
-def point_text(point: Point | None, _: Translate, digits: int = 1) -> str:
+def kpi_value(value: float, _: Translate) -> str:
+    """A KPI as imported: whole numbers without decimals, others with up to two."""
+    return format_decimal(value, format="#,##0.##", locale=_.locale)
+
+
+def point_text(point: Point | None, _: Translate) -> str:
     if point is None:
         return "-"
-    text = num(point.value, _, digits)
+    text = kpi_value(point.value, _)
     return text + (" (n = {n})".format(n=point.n) if point.n else "")
 
 
