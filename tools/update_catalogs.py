@@ -4,7 +4,7 @@ Run: .venv/bin/python tools/update_catalogs.py ; then translate the empty msgstr
 """
 from __future__ import annotations
 
-import subprocess
+import ast
 import sys
 from pathlib import Path
 
@@ -16,12 +16,30 @@ LOCALE_DIR = ROOT / "bot" / "locale"
 POT = LOCALE_DIR / "xgov.pot"
 
 
+SOURCE_DIRS = ("bot", "app", "adapters", "surveys")
+
+
+def msgids_in_code() -> set[str]:
+    """Every literal first argument of _() and N_() calls, including those inside f-strings
+    (which Babel's tokenizer-based extractor does not see)."""
+    found = set()
+    for folder in SOURCE_DIRS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_")
+                        and node.args and isinstance(node.args[0], ast.Constant)
+                        and isinstance(node.args[0].value, str)):
+                    found.add(node.args[0].value)
+    return found
+
+
 def extract() -> Catalog:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-k", "N_", "-k", "_", "--no-location",
-                    "--omit-header", "--sort-output", "-o", str(POT), "bot", "app", "adapters", "surveys"],
-                   cwd=ROOT, check=True, capture_output=True)
-    with POT.open("rb") as handle:
-        return read_po(handle)
+    template = Catalog(domain="xgov", project="xgov", charset="utf-8")
+    for msgid in sorted(msgids_in_code()):
+        template.add(msgid)
+    with POT.open("wb") as handle:
+        write_po(handle, template, width=0, omit_header=True, sort_output=True)
+    return template
 
 
 def merge(template: Catalog, locale: str, translations: dict[str, str] | None = None) -> int:

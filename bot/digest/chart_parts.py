@@ -46,7 +46,7 @@ def shorten(text: str, length: int = LABEL_LENGTH) -> str:
     if len(text) <= length:
         return text
     cut = text[: length - 1]
-    if " " in cut:
+    if text[length - 1] != " " and " " in cut:  # drop the word the cut went through
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,.;:") + "…"
 

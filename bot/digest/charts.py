@@ -22,12 +22,12 @@ from bot.digest.chart_parts import (
     HIDDEN_COLOUR, day_label, hidden_dates, indexed, number_digits, png, shorten, spans_years, trimmed_weeks,
     two_lines, values,
 )
-from bot.digest.model import Digest, KpiFigure, Point
+from bot.digest.ex import ENPS_KEY
+from bot.digest.model import Digest, KpiFigure, MaturitySection, Point, WeekCount
 from bot.digest.texts import kind_label, kpi_label, num
 from bot.i18n import Translate, translator
 from surveys.maturity import stage_for
 
-ENPS_KEY = "enps"
 KINDS = ("workaround", "exception", "conflicting_kpis", "missing_decision", "other", "untagged")
 KIND_COLOURS = ("#d95f02", "#7570b3", "#e7298a", "#1b9e77", "#66a61e", "#b3b3b3")
 LINE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
@@ -73,8 +73,10 @@ def trend_panels(digest: Digest, _: Translate) -> list[Panel]:
     scores = [(f.label.for_locale(_.locale), f.trend) for f in digest.ex if f.key == ENPS_KEY and f.trend]
     scores += [(kpi_label(f.kpi, _), f.trend) for f in organisation if f.kpi == "nps"]
     pulse = [(shorten(f.label.for_locale(_.locale)), f.trend) for f in digest.ex if f.scale == "likert" and f.trend]
-    others = [(_kpi_legend(f, _), f.trend) for f in organisation if f.kpi != "nps"]
-    panels = [Panel(_("eNPS and customer NPS"), _("Score (-100 to 100)"), scores, (-100, 100), 0, (-100, -50, 0, 50, 100)),
+    others = [(_kpi_legend(f, _), f.trend) for f in organisation
+              if f.kpi != "nps" and indexed(values(f.trend)[1]) is not None]  # no index on a first reading of 0
+    panels = [Panel(_("eNPS and customer NPS"), _("Score (-100 to 100)"), scores, (-100, 100), 0,
+                    (-100, -50, 0, 50, 100)),
               Panel(_("Pulse questions"), _("Average (1 to 5)"), pulse, (1, 5), 3, (1, 2, 3, 4, 5)),
               Panel(_("Other KPIs as an index (first reading = 100)"), _("Index"), others, None, 100)]
     return [panel for panel in panels if panel.lines]
@@ -121,8 +123,6 @@ def _draw_lines(ax: Axes, lines: list[Line], *, index: bool) -> None:
     for colour, (label, points) in zip(_cycle(LINE_COLOURS, len(lines)), lines):
         days, ys = values(points)
         ys = indexed(ys) if index else ys
-        if ys is None:
-            continue  # a KPI whose first reading is 0 has no index
         ax.plot(days, ys, color=colour, marker="o", markersize=3.5, linewidth=1.6, label=label)
 
 
@@ -152,19 +152,11 @@ def build_frictions_figure(digest: Digest, locale: str) -> Figure | None:
     _ = translator(locale)
     figure = Figure(figsize=(10, 4.5), layout="constrained")
     ax = figure.subplots()
-    positions = list(range(len(weeks)))
-    bottoms = [0] * len(weeks)
-    kinds = [kind for kind in KINDS if any(week.counts.get(kind) for week in weeks)]
-    kinds += sorted({kind for week in weeks for kind in week.counts} - set(KINDS))
-    for kind in kinds:
-        counts = [week.counts.get(kind, 0) for week in weeks]
-        colour = KIND_COLOURS[KINDS.index(kind)] if kind in KINDS else HIDDEN_COLOUR
-        ax.bar(positions, counts, bottom=bottoms, width=0.7, color=colour, label=kind_label(kind, _))
-        bottoms = [b + c for b, c in zip(bottoms, counts)]
-    step = math.ceil(len(weeks) / 14)
+    _stacked_bars(ax, weeks, _)
+    step = math.ceil(len(weeks) / 14)  # at most 14 dates under the bars
     with_year = spans_years([week.week_start for week in weeks])
-    ax.set_xticks(positions[::step], [day_label(w.week_start, locale, with_year=with_year) for w in weeks[::step]],
-                  fontsize=8)
+    ax.set_xticks(range(0, len(weeks), step),
+                  [day_label(w.week_start, locale, with_year=with_year) for w in weeks[::step]], fontsize=8)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(_("Week starting"), fontsize=9)
     ax.set_ylabel(_("Reports"), fontsize=9)
@@ -175,6 +167,18 @@ def build_frictions_figure(digest: Digest, locale: str) -> Figure | None:
     return figure
 
 
+def _stacked_bars(ax: Axes, weeks: tuple[WeekCount, ...], _: Translate) -> None:
+    """One bar per week, a segment per kind in the fixed order of KINDS (unknown kinds last, in grey)."""
+    kinds = [kind for kind in KINDS if any(week.counts.get(kind) for week in weeks)]
+    kinds += sorted({kind for week in weeks for kind in week.counts} - set(KINDS))
+    bottoms = [0] * len(weeks)
+    for kind in kinds:
+        counts = [week.counts.get(kind, 0) for week in weeks]
+        colour = KIND_COLOURS[KINDS.index(kind)] if kind in KINDS else HIDDEN_COLOUR
+        ax.bar(range(len(weeks)), counts, bottom=bottoms, width=0.7, color=colour, label=kind_label(kind, _))
+        bottoms = [b + c for b, c in zip(bottoms, counts)]
+
+
 # --- maturity ---------------------------------------------------------------------------------------
 
 def build_maturity_figure(digest: Digest, locale: str) -> Figure | None:
@@ -182,36 +186,48 @@ def build_maturity_figure(digest: Digest, locale: str) -> Figure | None:
     if maturity is None or all(d.score is None for d in maturity.dimensions):
         return None
     _ = translator(locale)
-    figure = Figure(figsize=(8, 7), layout="constrained")
+    figure = Figure(figsize=(9, 7), layout="constrained")
     ax = figure.add_subplot(projection="polar")
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)  # clockwise from the top
     angles = [2 * math.pi * i / len(maturity.dimensions) for i in range(len(maturity.dimensions))]
+    _polygons(ax, angles, maturity, _)
+    _dimension_labels(ax, angles, maturity, _)
+    ax.set_ylim(0, 5)
+    ax.set_yticks([1, 2, 3, 4, 5])
+    ax.tick_params(axis="y", labelsize=7, labelcolor="0.4")
+    ax.set_rlabel_position(180 / len(angles))  # between the first two dimensions
+    ax.legend(loc="upper right", bbox_to_anchor=(1.15, 1.12), fontsize=8, frameon=False)
+    figure.suptitle(_maturity_title(maturity, _), fontsize=12)
+    return figure
+
+
+def _polygons(ax: Axes, angles: list[float], maturity: MaturitySection, _: Translate) -> None:
+    """This wave filled, the previous one dashed; a dimension without a score leaves a gap."""
     closed = angles + angles[:1]
     scores = [math.nan if d.score is None else d.score for d in maturity.dimensions]
     previous = [math.nan if d.previous is None else d.previous for d in maturity.dimensions]
     if not all(math.isnan(s) for s in previous):
         ax.plot(closed, previous + previous[:1], color="0.45", linestyle="--", linewidth=1.4, label=_("Previous wave"))
     ax.plot(closed, scores + scores[:1], color=LINE_COLOURS[0], marker="o", linewidth=2,
-            label=_("Wave of {date}", date=day_label(maturity.on, locale, with_year=True)))
+            label=_("Wave of {date}", date=day_label(maturity.on, _.locale, with_year=True)))
     if not any(math.isnan(s) for s in scores):
         ax.fill(closed, scores + scores[:1], color=LINE_COLOURS[0], alpha=0.2)
-    ax.set_xticks(angles, [two_lines(d.label.for_locale(locale)) for d in maturity.dimensions], fontsize=9)
+
+
+def _dimension_labels(ax: Axes, angles: list[float], maturity: MaturitySection, _: Translate) -> None:
+    labels = [two_lines(d.label.for_locale(_.locale)) + ("" if d.score is not None else "\n(" + _("no score") + ")")
+              for d in maturity.dimensions]
+    ax.set_xticks(angles, labels, fontsize=9)
     for angle, text in zip(angles, ax.get_xticklabels()):
-        side = math.sin(angle)  # clockwise from the top: > 0 on the right
-        text.set_horizontalalignment("left" if side > 0.1 else "right" if side < -0.1 else "center")
+        side = math.sin(angle)  # clockwise from the top: > 0 on the right, so the label grows away from the circle
+        align = "left" if side > 0.1 else "right" if side < -0.1 else "center"
+        text.set_horizontalalignment(align)
+        text.set_multialignment(align)
     ax.tick_params(axis="x", pad=10)
-    ax.set_ylim(0, 5)
-    ax.set_yticks([1, 2, 3, 4, 5])
-    ax.tick_params(axis="y", labelsize=7, labelcolor="0.4")
-    ax.set_rlabel_position(180 / len(angles))
-    ax.legend(loc="upper right", bbox_to_anchor=(1.15, 1.12), fontsize=8, frameon=False)
-    figure.suptitle(_maturity_title(digest, _), fontsize=12)
-    return figure
 
 
-def _maturity_title(digest: Digest, _: Translate) -> str:
-    maturity = digest.maturity
+def _maturity_title(maturity: MaturitySection, _: Translate) -> str:
     if maturity.overall is None or maturity.level is None:
         return _("Maturity (scale 1 to 5)")
     stage = stage_for(maturity.level).name.for_locale(_.locale)

@@ -37,16 +37,28 @@ def compute_digest(session: Session, period: Period, *, now: datetime, k: int = 
     return Digest(
         period=period, generated_at=now, k=k, ex=ex, cx=cx, business=business, frictions=frictions, owners=owners,
         maturity=maturity_section(session, end),
-        diagnostic=diagnostic_section(session, end, diagnostic_data_answers(session, cx, enps, end)),
+        diagnostic=diagnostic_section(session, end, diagnostic_data_answers(cx, enps, _workaround_share(session, end)[0])),
         signals=tuple(signals),
     )
 
 
-def diagnostic_data_answers(session: Session, cx: tuple[KpiFigure, ...], enps: SurveyFigure | None,
-                            end: datetime) -> dict[str, bool | None]:
+def data_answers_at(session: Session, end: datetime) -> tuple[dict[str, bool | None], float | None, int]:
+    """The data's answers to diagnostic questions 1 and 2 at a moment, with the workaround share behind 2."""
+    ex = ex_figures(session, since=end - timedelta(weeks=TREND_WEEKS * 2), until=end)
+    enps = next((f for f in ex if f.key == ENPS_KEY), None)
+    cx = tuple(f for f in kpi_figures(session, trend_start=end.date(), end=end.date()) if f.group == "cx")
+    share, tagged = _workaround_share(session, end)
+    return diagnostic_data_answers(cx, enps, share), share, tagged
+
+
+def _workaround_share(session: Session, end: datetime) -> tuple[float | None, int]:
+    return workaround_share(session=session, since=end - timedelta(days=DIAGNOSTIC_DATA_DAYS), until=end)
+
+
+def diagnostic_data_answers(cx: tuple[KpiFigure, ...], enps: SurveyFigure | None,
+                            share: float | None) -> dict[str, bool | None]:
     """Questions 1 and 2 answered from data: NPS against eNPS, and the share of workaround reports."""
     nps = next((f for f in cx if f.kpi == "nps" and f.unit is None), None)
     nps_direction = nps.change.direction if nps and nps.change else None
     enps_direction = enps.change.direction if enps and enps.change else None
-    share, _tagged = workaround_share(session=session, since=end - timedelta(days=DIAGNOSTIC_DATA_DAYS))
     return data_answers(nps_direction, enps_direction, share)

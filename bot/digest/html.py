@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 
 from bot.digest import html_sections as sections
 from bot.digest.model import Digest
@@ -45,13 +45,14 @@ table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;font-variant-numer
 caption{text-align:left;font-weight:600;font-size:1.05rem;padding:.3rem 0}
 th,td{padding:.4rem .6rem;border-bottom:1px solid #d4d9e0;text-align:left;vertical-align:top}
 thead th{background:#eef2f7;border-bottom:2px solid #7f91a8;font-weight:600}
-tbody th{font-weight:500;max-width:32rem}
+tbody th{font-weight:500;min-width:10rem;max-width:32rem}
 .num{text-align:right}
-td.num{white-space:nowrap}
-.stats{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.7rem;margin:0 0 1rem}
-.stats div{border:1px solid #d4d9e0;border-radius:6px;padding:.55rem .8rem}
+.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.7rem;margin:0 0 1rem}
+.stats div{display:flex;flex-direction:column-reverse;justify-content:flex-end;border:1px solid #d4d9e0;
+border-radius:6px;padding:.55rem .8rem}
 .stats dt{font-size:.85rem;color:#4a4a4a}
 .stats dd{margin:0;font-size:1.45rem;font-weight:600}
+.stats dd small{font-size:.85rem;font-weight:400}
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr));gap:0 2rem}
 .signals{padding:0}
 .signals li{list-style:none;margin:.4rem 0;padding:.55rem .8rem;border-left:4px solid #a34d00;background:#fff4e8}
@@ -61,7 +62,7 @@ td.num{white-space:nowrap}
 .headline{font-size:1.25rem;font-weight:600;margin:.25rem 0}
 .verdict{border-left:4px solid #0b4f8a;background:#eef2f7;padding:.6rem .9rem}
 figure{margin:1rem 0 1.5rem}
-figure img{display:block;max-width:100%;height:auto;border:1px solid #d4d9e0}
+figure img{display:block;max-width:100%;max-height:36rem;width:auto;height:auto;border:1px solid #d4d9e0}
 figcaption{color:#4a4a4a;font-size:.9rem;margin-top:.3rem}
 footer{margin-top:2.5rem;padding-top:.75rem;padding-bottom:2rem;border-top:1px solid #d4d9e0;font-size:.85rem}
 @media print{
@@ -82,22 +83,24 @@ def render_dashboard(digest: Digest, locale: str, charts: dict[str, bytes]) -> s
     """The whole page for one reader's language ("pl" or "en"); `charts` maps file names to PNG bytes."""
     lang = normalise_locale(locale) or "en"
     v = sections.View(lang, digest.k)
-    title = v.t("Governance digest {period}", period=digest.period.label)
+    _ = v.t
+    title = _("Governance digest {period}", period=digest.period.label)
     parts = [
-        ("signals", v.t("Signals"), sections.signals(digest, v)),
-        ("ex", v.t("Employees (EX)"), sections.ex(digest, v)),
-        ("kpis", v.t("Customers (CX) and business KPIs"), sections.kpis(digest, v)),
-        ("frictions", v.t("Friction reports"), sections.frictions(digest, v)),
-        ("owners", v.t("Owners"), sections.owners(digest, v)),
-        ("maturity", v.t("CX governance maturity"), sections.maturity(digest, v)),
-        ("diagnostic", v.t("Operating-model diagnostic"), sections.diagnostic(digest, v)),
+        ("signals", _("Signals"), sections.signals(digest, v)),
+        ("ex", _("Employees (EX)"), sections.ex(digest, v)),
+        ("kpis", _("Customers (CX) and business KPIs"), sections.kpis(digest, v)),
+        ("frictions", _("Friction reports"), sections.frictions(digest, v)),
+        ("owners", _("Owners"), sections.owners(digest, v)),
+        ("maturity", _("CX governance maturity"), sections.maturity(digest, v)),
+        ("diagnostic", _("Operating-model diagnostic"), sections.diagnostic(digest, v)),
     ]
     if charts:
-        parts.append(("charts", v.t("Charts"), _charts(charts, v)))
+        parts.append(("charts", _("Charts"), _charts(charts, v)))
     nav = "".join(f'<li><a href="#{anchor}">{name}</a></li>' for anchor, name, _body in parts)
     body = "".join(sections.section(anchor, name, html) for anchor, name, html in parts)
-    generated = format_datetime(digest.generated_at, "short", tzinfo=digest.generated_at.tzinfo, locale=lang)
-    subtitle = v.t("{start} to {end} · every figure shows its n; groups of fewer than {k} people are hidden.",
+    at = digest.generated_at
+    generated = f'{format_date(at, "medium", locale=lang)} {format_time(at, "short", tzinfo=at.tzinfo, locale=lang)}'
+    subtitle = _("{start} to {end} · every figure shows its n; groups of fewer than {k} people are hidden.",
                    start=v.date(digest.period.start), end=v.date(digest.period.end), k=digest.k)
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
@@ -106,20 +109,21 @@ def render_dashboard(digest: Digest, locale: str, charts: dict[str, bytes]) -> s
         "img-src data:\">\n"
         f"<title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f'<header class="page"><h1>{title}</h1><p class="muted">{subtitle}</p>'
-        f'<nav aria-label="{v.t("Sections")}"><ul>{nav}</ul></nav></header>\n'
+        f'<nav aria-label="{_("Sections")}"><ul>{nav}</ul></nav></header>\n'
         f"<main>{body}</main>\n"
-        f'<footer class="muted">{v.t("Generated by xgov on {date}. Read-only view.", date=generated)}</footer>\n'
+        f'<footer class="muted">{_("Generated by xgov on {date}. Read-only view.", date=generated)}</footer>\n'
         "</body>\n</html>\n"
     )
 
 
 def _charts(charts: dict[str, bytes], v: sections.View) -> str:
+    _ = v.t
     known = [name for name in CHART_ALTS if name in charts]
     figures = []
     for name in known + sorted(name for name in charts if name not in CHART_ALTS):
         data = base64.b64encode(charts[name]).decode("ascii")
-        alt = v.t(CHART_ALTS[name]) if name in CHART_ALTS else v.esc(name)
-        caption = v.t(CHART_TITLES[name]) if name in CHART_TITLES else v.esc(name)
+        alt = _(CHART_ALTS[name]) if name in CHART_ALTS else v.esc(name)
+        caption = _(CHART_TITLES[name]) if name in CHART_TITLES else v.esc(name)
         figures.append(f'<figure><img src="data:image/png;base64,{data}" alt="{alt}">'
                        f"<figcaption>{caption}</figcaption></figure>")
     return "".join(figures)

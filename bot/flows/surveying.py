@@ -1,19 +1,17 @@
 """Answering surveys in chat, and the jobs that send, remind and close waves."""
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import partial
 
 from bot import survey_messages as views
 from bot import survey_results_messages as results_views
+from bot.digest.compute import data_answers_at
 from bot.errors import N_, UserError
 from bot.events import ButtonAnswer, FormSubmission
-from bot.services import friction_queries
 from bot.services import survey_responses as responses
 from bot.services import survey_results
 from bot.services import survey_waves as waves
 from bot.turn import Turn
-from surveys import data_answers
 from surveys.diagnostic import NO_WORKAROUNDS, NPS_ENPS_TOGETHER
 
 
@@ -115,8 +113,7 @@ def close_and_report(turn: Turn, wave_id: int) -> None:
 
 
 def data_evidence(turn: Turn) -> results_views.DataEvidence:
-    """The bot's own data on diagnostic questions 1 and 2: workaround reports now; NPS once KPIs are imported."""
-    share, tagged = friction_queries.workaround_share(session=turn.session, since=turn.now - timedelta(days=90))
-    answers = data_answers(None, None, share)
+    """The bot's own data on diagnostic questions 1 and 2: customer NPS against eNPS, and workaround reports."""
+    answers, share, tagged = data_answers_at(turn.session, turn.now)
     return results_views.DataEvidence(together=answers[NPS_ENPS_TOGETHER], no_workarounds=answers[NO_WORKAROUNDS],
                                       workaround_share=share, tagged_reports=tagged)

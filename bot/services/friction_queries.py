@@ -161,9 +161,11 @@ def recurring_barriers(*, session: Session, limit: int = 10) -> list[Barrier]:
     return [Barrier(pid, title, owner, int(n), int(n_open or 0)) for pid, title, owner, n, n_open in session.execute(query)]
 
 
-def workaround_share(*, session: Session, since: datetime) -> tuple[float | None, int]:
-    """Share of tagged reports since a date that are manual workarounds, and how many were tagged."""
+def workaround_share(*, session: Session, since: datetime, until: datetime | None = None) -> tuple[float | None, int]:
+    """Share of tagged reports in [since, until) that are manual workarounds, and how many were tagged."""
     tagged = select(func.count()).select_from(Friction).where(Friction.created_at >= since, Friction.kind.is_not(None))
+    if until is not None:
+        tagged = tagged.where(Friction.created_at < until)
     total = session.scalar(tagged)
     if not total:
         return None, 0
