@@ -67,3 +67,21 @@ def test_dry_run_posts_nothing(tmp_path, sqlite_url, capsys):
     assert main(["--database-url", sqlite_url, "digest", "--period", "2026-W10", "--dry-run", "--format", "md"]) == 0
     assert "## Signals" in capsys.readouterr().out
     assert not Path(sqlite_url.removeprefix("sqlite:///") + ".console.jsonl").exists()
+
+
+def test_a_list_sent_before_the_due_date_says_when_it_is_due(sqlite_url):
+    from adapters.console.port import ConsolePort as Port
+    from bot.app import XgovBot
+    from bot.clock import SimulatedClock
+    from bot.config import Settings
+    from bot.flows.digest import send_pending_reminders
+
+    db = w.build(sqlite_url)
+    port = Port()
+    bot = XgovBot(db=db, port=port, settings=Settings(database_url=sqlite_url, default_locale="en"),
+                  clock=SimulatedClock(w.at(7)))
+    assert bot.run_job(send_pending_reminders) == 2
+    (olek,) = [d.message for d in port.deliveries_for(w.OWNER) if d.message.header == "Pending on you this week"]
+    assert olek.text == "1 open assignments, 0 of them overdue."
+    assert olek.fields[0].label == "F-4 · with the owner · due 2026-03-19"
+    db.dispose()
