@@ -206,7 +206,7 @@ def test_signals_are_sentences():
     signals = page[page.index('<section id="signals"'):page.index('<section id="ex"')]
     assert signals.count("<li>") == 3
     assert "6.5" in signals and "8.2" in signals
-    assert "&lt;!channel&gt; Ann &amp; Bob has 3 overdue of 7 open" in signals
+    assert "&lt;!channel&gt; Ann &amp; Bob: 3 of the open assignments (7) are overdue." in signals
     assert "P-7 &lt;script&gt;" in signals
 
 

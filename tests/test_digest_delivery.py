@@ -34,7 +34,7 @@ def test_each_channel_gets_the_digest_in_its_language_with_its_charts(tmp_path, 
     english = port.deliveries_for("#cx-team")[0].message
     fields = {f.label: f.value for f in english.fields}
     assert fields["eNPS"].startswith("+20 · n = 10")
-    assert "Iga <!channel> Inna has 1 overdue of 1 open assignments." in english.text  # plain text: renderers escape
+    assert "Iga <!channel> Inna: 1 of the open assignments (1) are overdue." in english.text  # plain text: renderers escape
     assert not port.deliveries_for("#governance")  # configured channels replace the default one
 
 
@@ -53,7 +53,7 @@ def _weekly_lists(port, email):
 def test_owners_get_one_grouped_pending_message_overdue_first(tmp_path, sqlite_url, capsys):
     port, _out = _posted(tmp_path, sqlite_url, capsys)
     (iga,) = _weekly_lists(port, w.OWNER2)
-    assert iga.text == "Otwarte zadania: 1, w tym po terminie: 1."
+    assert iga.text == "Otwarte zadania: 1; po terminie: 1."
     assert "po terminie od 2026-02-05" in iga.fields[0].label
     (olek,) = _weekly_lists(port, w.OWNER)
     assert "po terminie od 2026-03-19" in olek.fields[0].label  # sent now, long after the due date
@@ -82,6 +82,6 @@ def test_a_list_sent_before_the_due_date_says_when_it_is_due(sqlite_url):
                   clock=SimulatedClock(w.at(7)))
     assert bot.run_job(send_pending_reminders) == 2
     (olek,) = [d.message for d in port.deliveries_for(w.OWNER) if d.message.header == "Pending on you this week"]
-    assert olek.text == "1 open assignments, 0 of them overdue."
+    assert olek.text == "Open assignments: 1; overdue: 0."
     assert olek.fields[0].label == "F-4 · with the owner · due 2026-03-19"
     db.dispose()

@@ -110,7 +110,7 @@ def weekly_pending_message(items: list[OwnerFrictionView], now: datetime, _: Tra
     buttons = tuple(Button(_("Resolve F-{id}", id=item.id), "assignment.resolve", str(item.id)) for item in ordered)
     return Message(
         header=_("Pending on you this week"),
-        text=_("{n} open assignments, {overdue} of them overdue.", n=len(items), overdue=len(overdue)),
+        text=_("Open assignments: {n}; overdue: {overdue}.", n=len(items), overdue=len(overdue)),
         fields=tuple(fields),
         buttons=buttons,
         context=_("One message a week instead of a stream. /xgov assignments shows them at any time."),

@@ -22,7 +22,7 @@ SIGNAL_TEXTS = {
     "complaints_with_workarounds": N_("{area}: complaints rose from {complaints_prior} to {complaints_recent} in four "
                                       "weeks, and so did workaround reports, from {workarounds_prior} to "
                                       "{workarounds_recent}."),
-    "owner_overdue": N_("{area} has {overdue} overdue of {open} open assignments."),
+    "owner_overdue": N_("{area}: {overdue} of the open assignments ({open}) are overdue."),
     "barrier_growing": N_("Recurring barrier growing: {area} had {recent} reports in the last four weeks, "
                           "{prior} in the four before."),
 }
