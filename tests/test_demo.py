@@ -39,9 +39,24 @@ def test_surveys_are_answered_and_their_results_posted_with_n(english):
     assert "Thank you: Working-conditions pulse" in people and "Reminder: " in people
 
 
+def test_the_demo_writes_and_posts_the_weekly_digest(english):
+    digest = (english / "digest.md").read_text(encoding="utf-8")
+    assert digest.startswith("# Governance digest 2026-W06")
+    for section in ("## Signals", "## Employees (EX)", "| eNPS |", "## Customers (CX) and business KPIs",
+                    "| Customer NPS |", "## Friction reports", "## Owners", "![EX, CX and KPI trends"):
+        assert section in digest, section
+    for chart in ("trends.png", "frictions.png", "maturity.png"):
+        assert (english / "charts" / chart).read_bytes().startswith(b"\x89PNG")
+    assert '<html lang="en"' in (english / "digest.html").read_text(encoding="utf-8")
+    governance = (english / "channels" / "governance.txt").read_text(encoding="utf-8")
+    assert "Governance digest 2026-W06" in governance
+    people = "\n".join(p.read_text(encoding="utf-8") for p in (english / "people").iterdir())
+    assert "Pending on you this week" in people
+
+
 def test_same_seed_same_output(tmp_path, english):
     again = run(tmp_path, "again", "--seed", "3")
-    for path in ("transcript.md", "channels/governance.txt"):
+    for path in ("transcript.md", "channels/governance.txt", "digest.md", "digest.html", "charts/trends.png"):
         assert (again / path).read_bytes() == (english / path).read_bytes()
     other = run(tmp_path, "other", "--seed", "4")
     assert (other / "transcript.md").read_bytes() != (english / "transcript.md").read_bytes()
@@ -52,6 +67,8 @@ def test_polish_demo_is_in_polish(tmp_path, capsys):
     text = (out / "transcript.md").read_text(encoding="utf-8")
     assert "# Zapis demonstracji xgov" in text and "Zgłoszenie F-1 przyjęte" in text
     assert "Co się zmieniło po Twoim zgłoszeniu" in text
+    assert (out / "digest.md").read_text(encoding="utf-8").startswith("# Przegląd governance 2026-W06")
+    assert "## Sygnały" in (out / "digest.md").read_text(encoding="utf-8")
     english_words = re.findall(r"\b(Report|received|Assigned to you|declined by|resolved|Thank you|Owner)\b", text)
     assert english_words == []
     assert "reports " in capsys.readouterr().out  # the summary
