@@ -6,6 +6,7 @@ import json
 import pytest
 
 from app.cli import main
+from bot.services import frictions
 from tests import digest_world as w
 
 
@@ -72,3 +73,20 @@ def test_owner_accountability(digest):
 
 def test_signals_name_the_overdue_owner_only(digest):
     assert [(s["rule"], s["subject"]) for s in digest["signals"]] == [("owner_overdue", "Iga <!channel> Inna")]
+
+
+def test_the_figures_do_not_depend_on_the_database_session_time_zone(database_url, capsys):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("only PostgreSQL answers in the session's time zone")
+    db = w.build(database_url)
+    with db.unit_of_work() as session:  # Sunday 23:36 UTC: already Monday in Tokyo
+        frictions.report(session=session, reporter_email=w.SALES[1], text="late", kind="other", now=w.at(6.65))
+    db.dispose()
+    figures = []
+    for zone in ("UTC", "Asia/Tokyo", "America/Los_Angeles"):
+        url = f"{database_url}?options=-c%20TimeZone%3D{zone}"
+        capsys.readouterr()
+        assert main(["--database-url", url, "digest", "--period", "2026-W10", "--dry-run", "--format", "json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        figures.append((data["ex"], data["frictions"], data["owners"]))
+    assert figures[0] == figures[1] == figures[2]

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.digest.ex import wave_ended
+from bot.digest.ex import as_utc, wave_ended
 from bot.digest.model import DiagnosticItem, DiagnosticSection, DimensionFigure, MaturitySection
 from bot.services.survey_results import wave_results
 from bot.services.survey_waves import previous_wave_id
@@ -22,8 +22,7 @@ def latest_wave(session: Session, kind: str, until: datetime) -> tuple[int, date
     row = session.execute(query).first()
     if row is None:
         return None
-    ended = row[1] if isinstance(row[1], datetime) else datetime.fromisoformat(row[1])
-    return row[0], ended
+    return row[0], as_utc(row[1])
 
 
 def maturity_section(session: Session, until: datetime) -> MaturitySection | None:
