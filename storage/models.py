@@ -187,8 +187,9 @@ class SurveyResponse(Base):
     when the survey is identified. Reached through a token the person holds in chat."""
 
     __tablename__ = "survey_responses"
+    __table_args__ = (Index("ix_survey_responses_wave_id_id", "wave_id", "id"),)  # the digest's per-wave sums
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_waves.id"), index=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_waves.id"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
@@ -199,6 +200,8 @@ class SurveyAnswer(Base):
     """The latest answer of a response to one question (changing it overwrites)."""
 
     __tablename__ = "survey_answers"
+    # Covers the digest's sums, so that they are read from the index alone.
+    __table_args__ = (Index("ix_survey_answers_response_value", "response_id", "question_id", "value_int"),)
     response_id: Mapped[str] = mapped_column(ForeignKey("survey_responses.id"), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     value_int: Mapped[int | None] = mapped_column(Integer)
