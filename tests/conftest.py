@@ -79,3 +79,10 @@ def sqlite_url(tmp_path):
 
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def postgres_url(migrated_postgres_url):
+    """A migrated, empty PostgreSQL database, for tests about PostgreSQL alone."""
+    _empty_postgres(migrated_postgres_url)
+    return migrated_postgres_url

@@ -74,10 +74,8 @@ def test_small_run_sqlite(tmp_path):
 
 
 @pytest.mark.postgres
-def test_small_run_postgres(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("the SQLite run is test_small_run_sqlite")
-    _check_small_run(database_url)
+def test_small_run_postgres(postgres_url):
+    _check_small_run(postgres_url)
 
 
 def test_same_seed_same_digest(tmp_path):

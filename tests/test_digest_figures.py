@@ -75,9 +75,9 @@ def test_signals_name_the_overdue_owner_only(digest):
     assert [(s["rule"], s["subject"]) for s in digest["signals"]] == [("owner_overdue", "Iga <!channel> Inna")]
 
 
-def test_the_figures_do_not_depend_on_the_database_session_time_zone(database_url, capsys):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("only PostgreSQL answers in the session's time zone")
+def test_the_figures_do_not_depend_on_the_database_session_time_zone(postgres_url, capsys):
+    """Only PostgreSQL answers in the session's time zone."""
+    database_url = postgres_url
     db = w.build(database_url)
     with db.unit_of_work() as session:  # Sunday 23:36 UTC: already Monday in Tokyo
         frictions.report(session=session, reporter_email=w.SALES[1], text="late", kind="other", now=w.at(6.65))
