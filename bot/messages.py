@@ -84,6 +84,7 @@ class Form:
     submit_label: str
     metadata: str = ""
     intro: str = ""
+    cancel_label: str = ""  # set by Turn.open_form in the person's language
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ ChatPort only after it commits, so that a refused or failed action sends nothing
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Callable
 
@@ -68,6 +68,8 @@ class Turn:
 
     def open_form(self, build: Callable[[Translate], Form], trigger: str | None) -> None:
         form = build(self._)
+        if not form.cancel_label:
+            form = replace(form, cancel_label=self._("Cancel"))
         self._pending.append(lambda port: port.open_form(self.actor.email, form, trigger))
 
     def deliver(self, port: ChatPort) -> None:

@@ -19,16 +19,36 @@ from bot.ports import ChatPort
 class Harness:
     port: ChatPort
     seen_by: Callable[[str], list[str]]  # what a person or "#channel" currently sees, one text per message
-    forms_opened_for: Callable[[str], list[Form]]
+    forms_opened_for: Callable[[str], list[str]]  # the form ids opened for a person
+    trigger: Callable[[], str] = lambda: "t-1"  # what the platform hands over with a click
 
 
-def console_harness() -> Harness:
+def console_harness(_request) -> Harness:
     port = ConsolePort()
-    forms = lambda email: [d.form for d in port.deliveries_for(email) if d.form is not None]  # noqa: E731
+    forms = lambda email: [d.form.form_id for d in port.deliveries_for(email) if d.form is not None]  # noqa: E731
     return Harness(port=port, seen_by=port.seen_by, forms_opened_for=forms)
 
 
-HARNESSES = [pytest.param(console_harness, id="console")]
+def slack_harness(request) -> Harness:
+    from adapters.slack.port import SlackPort, slack_client
+    from tests.fakes.slack_api import FakeSlackApi
+    from tests.slack.seen import slack_seen_by
+
+    fake = FakeSlackApi().start()
+    request.addfinalizer(fake.stop)
+    for user_id, email in (("U0ANNA", "anna@example.pl"), ("U0OLEK", "olek@example.pl")):
+        fake.add_user(user_id, email)
+    fake.add_channel("governance", is_member=True)
+    port = SlackPort(slack_client("xoxb-fake-token", fake.base_url))
+
+    def forms(_email: str) -> list[str]:
+        return [call.args["view"]["callback_id"] for call in fake.calls_to("views.open") if call.ok]
+
+    return Harness(port=port, seen_by=lambda target: slack_seen_by(fake, target), forms_opened_for=forms,
+                   trigger=fake.issue_trigger_id)
+
+
+HARNESSES = [pytest.param(console_harness, id="console"), pytest.param(slack_harness, id="slack")]
 
 RICH = Message(
     header="Assigned to you: F-7",
@@ -42,7 +62,7 @@ RICH = Message(
 
 @pytest.fixture(params=HARNESSES)
 def harness(request) -> Harness:
-    return request.param()
+    return request.param(request)
 
 
 def test_port_implements_the_protocol(harness):
@@ -77,8 +97,8 @@ def test_updating_an_unknown_message_fails_loudly(harness):
 
 def test_open_form_reaches_the_person(harness):
     form = Form("friction.report", "Report a friction", (FormField("text", "What got in your way?", "multiline", required=True),), "Send")
-    harness.port.open_form("anna@example.pl", form, trigger="t-1")
-    assert [f.form_id for f in harness.forms_opened_for("anna@example.pl")] == ["friction.report"]
+    harness.port.open_form("anna@example.pl", form, trigger=harness.trigger())
+    assert harness.forms_opened_for("anna@example.pl") == ["friction.report"]
 
 
 def test_upload_image_posts_to_the_channel(harness):

@@ -1,0 +1,120 @@
+"""SlackPort: the ChatPort on Slack's Web API (slack_sdk's WebClient).
+
+People are found by e-mail (users.lookupByEmail) and written to in their direct-message
+channel (conversations.open); channels are found by name (conversations.list). Both are
+cached. Messages go out as Block Kit (adapters/slack/blocks.py) with a plain notification
+text; an image with bytes is uploaded with files.getUploadURLExternal /
+files.completeUploadExternal (slack_sdk's files_upload_v2). HTTP 429 waits Retry-After and
+5xx backs off (slack_sdk's retry handlers), so nothing is dropped.
+"""
+from __future__ import annotations
+
+import threading
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
+
+from adapters.slack.blocks import form_view, message_blocks, needs_upload
+from bot.messages import Form, Image, Message, MessageRef
+
+RATE_LIMIT_RETRIES = 10
+SERVER_ERROR_RETRIES = 3
+
+
+def slack_client(token: str, base_url: str | None = None) -> WebClient:
+    """A WebClient that waits out 429s (Retry-After) and retries 5xx, pointed at `base_url` if given."""
+    client = WebClient(token=token, base_url=base_url) if base_url else WebClient(token=token)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
+    client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES))
+    return client
+
+
+class SlackPort:
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+        self._users: dict[str, str] = {}  # e-mail -> user id
+        self._dms: dict[str, str] = {}  # user id -> DM channel id
+        self._channels: dict[str, str] = {}  # name -> channel id
+        self._lock = threading.Lock()
+
+    # --- addressing ---------------------------------------------------------------------
+    def user_id(self, email: str) -> str:
+        key = email.strip().lower()
+        with self._lock:
+            if key in self._users:
+                return self._users[key]
+        try:
+            user_id = self.client.users_lookupByEmail(email=key)["user"]["id"]
+        except SlackApiError as problem:
+            raise LookupError(f"no Slack user with the e-mail {email}") from problem
+        with self._lock:
+            self._users[key] = user_id
+        return user_id
+
+    def _dm(self, email: str) -> str:
+        user_id = self.user_id(email)
+        with self._lock:
+            if user_id in self._dms:
+                return self._dms[user_id]
+        channel = self.client.conversations_open(users=user_id)["channel"]["id"]
+        with self._lock:
+            self._dms[user_id] = channel
+        return channel
+
+    def channel_id(self, name: str) -> str:
+        name = name.lstrip("#")
+        with self._lock:
+            if name in self._channels:
+                return self._channels[name]
+        cursor = None
+        while True:
+            page = self.client.conversations_list(types="public_channel,private_channel", limit=200, cursor=cursor)
+            with self._lock:
+                for channel in page["channels"]:
+                    self._channels[channel["name"]] = channel["id"]
+                if name in self._channels:
+                    return self._channels[name]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                raise LookupError(f"the Slack app cannot see a channel named #{name}: invite it there")
+
+    # --- the ChatPort -------------------------------------------------------------------
+    def send_to_user(self, email: str, message: Message) -> MessageRef:
+        return self._post(self._dm(email), message)
+
+    def post_to_channel(self, channel: str, message: Message) -> MessageRef:
+        return self._post(self.channel_id(channel), message)
+
+    def _post(self, channel: str, message: Message) -> MessageRef:
+        blocks, text = message_blocks(message)
+        response = self.client.chat_postMessage(channel=channel, blocks=blocks, text=text, unfurl_links=False,
+                                                unfurl_media=False)
+        ref = MessageRef(conversation=response["channel"], message_id=response["ts"])
+        if needs_upload(message):
+            self._upload(response["channel"], message.image, "")
+        return ref
+
+    def update_message(self, ref: MessageRef, message: Message) -> MessageRef:
+        blocks, text = message_blocks(message)
+        try:
+            self.client.chat_update(channel=ref.conversation, ts=ref.message_id, blocks=blocks, text=text)
+        except SlackApiError as problem:
+            if problem.response.get("error") in ("message_not_found", "channel_not_found", "cant_update_message"):
+                raise LookupError(f"no Slack message {ref.message_id} in {ref.conversation}") from problem
+            raise
+        return ref
+
+    def open_form(self, email: str, form: Form, trigger: str | None = None) -> None:
+        if not trigger:
+            raise ValueError("Slack opens a modal only in answer to a click or command (a trigger_id)")
+        self.client.views_open(trigger_id=trigger, view=form_view(form, close_label=form.cancel_label or "×"))
+
+    def upload_image(self, channel: str, image: Image, comment: str = "") -> MessageRef:
+        return self._upload(self.channel_id(channel), image, comment)
+
+    def _upload(self, channel_id: str, image: Image, comment: str) -> MessageRef:
+        response = self.client.files_upload_v2(channel=channel_id, content=image.data, filename=image.filename,
+                                               title=image.alt_text[:250] or image.filename,
+                                               initial_comment=comment or None)
+        return MessageRef(conversation=channel_id, message_id=response["file"]["id"])
