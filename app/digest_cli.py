@@ -5,21 +5,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.wiring import console_bot
+from app.wiring import run_cli_job
 from bot.digest.formats import render_digest
-from bot.errors import UserError
 from bot.i18n import translator
 
 
 def _run(args: argparse.Namespace, job):
     from app.cli import settings_from
 
-    bot, _port = console_bot(settings_from(args))
-    try:
-        return bot.run_job(job)
-    except UserError as refusal:
-        print(translator(args.lang)(refusal.msgid, **refusal.params), file=sys.stderr)
-        raise SystemExit(2) from refusal
+    return run_cli_job(settings_from(args), args.lang, job)
 
 
 def cmd_kpi_import(args) -> int:

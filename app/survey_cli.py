@@ -6,27 +6,19 @@ import json
 import sys
 from pathlib import Path
 
-from app.wiring import console_bot
-from bot.errors import UserError
+from app.wiring import run_cli_job
 from bot.flows import surveying
-from bot.i18n import translator
 from bot.services import survey_waves
 
 
 def _run(args: argparse.Namespace, job):
     from app.cli import settings_from
 
-    bot, _port = console_bot(settings_from(args))
-
     def with_builtins(turn):
         survey_waves.ensure_builtin_surveys(session=turn.session, now=turn.now)
         return job(turn)
 
-    try:
-        return bot.run_job(with_builtins)
-    except UserError as refusal:
-        print(translator(args.lang)(refusal.msgid, **refusal.params), file=sys.stderr)
-        raise SystemExit(2) from refusal
+    return run_cli_job(settings_from(args), args.lang, with_builtins)
 
 
 def cmd_list(args):

@@ -59,10 +59,14 @@ def dashboard_page(db: Database, settings: Settings, clock: Clock, token: str, p
             email = admin_of_token(session=session, secret=settings.web_secret, token=token,
                                    max_age_seconds=settings.dashboard_link_days * 86400)
             locale = normalise_locale(lang) or get_person(session=session, email=email).locale or locale
-            digest = compute_digest(session, parse_period(period, clock()), now=clock())
     except UserError as refusal:
-        status = 403 if refusal.msgid == ADMINS_ONLY else 400 if "period" in refusal.params else 401
-        return status, _refusal_page(translator(locale), refusal)
+        return (403 if refusal.msgid == ADMINS_ONLY else 401), _refusal_page(translator(locale), refusal)
+    try:
+        chosen = parse_period(period, clock())
+    except UserError as refusal:
+        return 400, _refusal_page(translator(locale), refusal)
+    with db.unit_of_work() as session:
+        digest = compute_digest(session, chosen, now=clock())
     log.info("dashboard %s shown to %s", digest.period.label, email)
     return 200, render_digest(digest, "html", locale)
 

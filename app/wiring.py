@@ -1,16 +1,33 @@
 """Builds the bot for command-line use: settings, database (migrated), console platform."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from adapters.console.port import ConsolePort
 from bot.app import XgovBot
 from bot.config import Settings, console_mailbox_path
+from bot.errors import UserError
+from bot.i18n import translator
+from bot.turn import Turn
 from storage.db import Database
 from storage.migrate import upgrade
+
+T = TypeVar("T")
 
 
 def console_bot(settings: Settings, mailbox: str | None = None) -> tuple[XgovBot, ConsolePort]:
     upgrade(settings.database_url)
     port = ConsolePort(Path(mailbox or console_mailbox_path(settings)))
     return XgovBot(db=Database(settings.database_url), port=port, settings=settings), port
+
+
+def run_cli_job(settings: Settings, lang: str, job: Callable[[Turn], T]) -> T:
+    """Run a command-line job through the bot; a refusal is printed in `lang` and exits with 2."""
+    bot, _port = console_bot(settings)
+    try:
+        return bot.run_job(job)
+    except UserError as refusal:
+        print(translator(lang)(refusal.msgid, **refusal.params), file=sys.stderr)
+        raise SystemExit(2) from refusal

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from bot.digest.ex import as_utc
 from bot.digest.model import BarrierRow, FrictionSection, OwnerRow, WeekCount
 from bot.services.friction_queries import recurring_barriers
 from bot.services.frictions import OPEN_ASSIGNMENT_STATUSES, TRIAGE_STATUSES
@@ -101,16 +102,10 @@ def owner_rows(session: Session, *, start: datetime, end: datetime, as_of: datet
     )
     rows = []
     for name, email, open_count, overdue, oldest, resolved in session.execute(query):
-        oldest_days = (as_of - _aware(oldest)).days if oldest is not None else None
+        oldest_days = (as_of - as_utc(oldest)).days if oldest is not None else None
         rows.append(OwnerRow(name, email, int(open_count or 0), int(overdue or 0), oldest_days, int(resolved or 0)))
     rows.sort(key=lambda r: (-r.overdue, -r.open, r.owner))
     return tuple(rows)
-
-
-def _aware(value) -> datetime:
-    if isinstance(value, str):  # SQLite returns min() of datetimes as text
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def workaround_reports_by_unit(session: Session, *, unit_ids: list[int], start: datetime, end: datetime) -> int:

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 
 from bot.digest.model import Digest
-from bot.digest.texts import experience_label, kind_label, kpi_figure_text, kpi_name, num, signal_text, survey_figure_text
+from bot.digest.texts import (experience_label, kind_label, kpi_figure_text, kpi_name, maturity_headline, num,
+                              signal_text, survey_figure_text)
 from bot.i18n import Translate
 from bot.survey_results_messages import VERDICTS
-from surveys import stage_for
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -82,8 +82,7 @@ def _maturity(digest: Digest, _: Translate) -> list[str]:
     if m is not None:
         lines += [f"## {_('CX governance maturity ({date})', date=m.on.isoformat())}", ""]
         if m.overall is not None:
-            lines += [_("{score} · level {level}: {stage} · n = {n}", score=num(m.overall, _, 2), level=m.level,
-                        stage=stage_for(m.level).name.for_locale(_.locale), n=m.respondents), ""]
+            lines += [maturity_headline(m, _), ""]
         lines += _table([_("Dimension"), _("Score"), _("Before")],
                         [[md(d.label.for_locale(_.locale)), _score(d.score, _),
                           _score(d.previous, _) if m.previous_wave_id else "-"] for d in m.dimensions])

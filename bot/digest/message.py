@@ -4,14 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.digest.model import Digest
-from bot.digest.texts import (kind_label, kpi_figure_text, kpi_name, num, signal_text, survey_figure_text)
+from bot.digest.texts import (kind_label, kpi_figure_text, kpi_name, maturity_headline, num, signal_text,
+                              survey_figure_text)
 from bot.friction_messages import excerpt
 from bot.i18n import Translate
 from bot.labels import STATUS_LABELS, label
 from bot.messages import Button, Field, Image, Message
 from bot.services.friction_queries import OwnerFrictionView
 from bot.survey_results_messages import VERDICTS
-from surveys import stage_for
 
 MAX_OWNER_LINES = 8
 
@@ -85,9 +85,7 @@ def _maturity_fields(digest: Digest, _: Translate) -> list[Field]:
         if maturity.overall is None:
             text = _("hidden: fewer than k respondents")
         else:
-            text = _("{score} · level {level}: {stage} · n = {n}", score=num(maturity.overall, _, 2),
-                     level=maturity.level, stage=stage_for(maturity.level).name.for_locale(_.locale),
-                     n=maturity.respondents)
+            text = maturity_headline(maturity, _)
             if maturity.previous_overall is not None:
                 text += " · " + _("before: {value}", value=num(maturity.previous_overall, _, 2))
         fields.append(Field(_("CX governance maturity ({date})", date=maturity.on.isoformat()), text))

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal
 
-from bot.digest.model import Change, KpiFigure, Point, Signal, SurveyFigure
+from bot.digest.model import Change, KpiFigure, MaturitySection, Point, Signal, SurveyFigure
 from bot.errors import N_
 from bot.i18n import Translate
 from bot.labels import EXPERIENCE_LABELS, KIND_LABELS, label
+from surveys import stage_for
 
 KPI_LABELS = {
     "nps": N_("Customer NPS"),
@@ -103,3 +104,9 @@ def signal_text(signal: Signal, _: Translate) -> str:
                for key, value in signal.figures.items()}
     area = signal.subject or _("The whole organisation")
     return _(SIGNAL_TEXTS[signal.rule], area=area, **figures)
+
+
+def maturity_headline(maturity: MaturitySection, _: Translate) -> str:
+    """Overall score, level and stage with n; call only when the overall score is shown."""
+    return _("{score} · level {level}: {stage} · n = {n}", score=num(maturity.overall, _, 2), level=maturity.level,
+             stage=stage_for(maturity.level).name.for_locale(_.locale), n=maturity.respondents)

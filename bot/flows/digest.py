@@ -27,8 +27,11 @@ def digest_for(turn: Turn, period: Period) -> Digest:
 
 def post_digest(turn: Turn, period: Period) -> Digest:
     digest = digest_for(turn, period)
+    images_by_locale: dict[str, dict[str, bytes]] = {}
     for channel in governance_channels(session=turn.session, settings=turn.settings):
-        images = charts.all_charts(digest, channel.locale)
+        if channel.locale not in images_by_locale:  # charts take a while: once per language
+            images_by_locale[channel.locale] = charts.all_charts(digest, channel.locale)
+        images = images_by_locale[channel.locale]
         turn.post(channel.name, channel.locale, partial(digest_message, digest, chart=images.get(TREND_CHART)))
         _ = translator(channel.locale)
         for name, data in images.items():
