@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import logging
-from functools import partial
+from dataclasses import dataclass, field, replace
 from typing import Callable, TypeVar
 
 from bot import general_messages
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.errors import UserError
-from bot.events import ButtonAnswer, CommandEvent, FormSubmission, InboundEvent
+from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission, InboundEvent
 from bot.flows import general, ownership, reporting, surveying, triage
 from bot.i18n import normalise_locale, translator
+from bot.messages import Message
 from bot.ports import ChatPort
-from bot.services.directory import find_person, set_locale
+from bot.services import deliveries
+from bot.services.directory import PersonView, find_person, follow_platform_locale
 from bot.turn import Turn
 from storage.db import Database
 
@@ -60,26 +62,58 @@ FORMS: dict[str, Callable] = {
 }
 
 
+@dataclass
+class Prepared:
+    """An event handled in the database (committed), its messages not yet sent.
+
+    An adapter that must answer the platform quickly (a Slack modal's submission) prepares,
+    answers with :attr:`refusal` if there is one, then calls :meth:`finish` to send."""
+
+    port: ChatPort
+    refusal: str | None = None  # the refusal, translated, when the person asked for something impossible
+    _sends: list[Callable[[ChatPort], object]] = field(default_factory=list)
+
+    def finish(self, *, refusal_shown: bool = False) -> None:
+        """Send what the event produced; a refusal goes to the person unless the adapter showed it."""
+        for send in self._sends if not (refusal_shown and self.refusal) else ():
+            send(self.port)
+        self._sends.clear()
+
+
 class XgovBot:
     """The platform-neutral bot. Adapters call :meth:`handle`; it answers through the port."""
 
-    def __init__(self, *, db: Database, port: ChatPort, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(self, *, db: Database, port: ChatPort, settings: Settings, clock: Clock = system_clock,
+                 platform: str = "console") -> None:
         self.db = db
         self.port = port
         self.settings = settings
         self.clock = clock
+        self.platform = platform  # names the inbound deliveries this bot takes once
 
     def handle(self, event: InboundEvent) -> None:
+        self.prepare(event).finish()
+
+    def prepare(self, event: InboundEvent) -> Prepared:
+        """Run the event's flow in one unit of work; nothing is sent yet. A delivery whose
+        ``delivery_id`` was taken before does nothing."""
+        prepared = Prepared(self.port)
         try:
             with self.db.unit_of_work() as session:
-                turn = self._start_turn(session, event)
+                now = self.clock()
+                if event.delivery_id and not deliveries.claim(session=session, platform=self.platform,
+                                                              delivery_id=event.delivery_id, now=now):
+                    log.info("%s delivery %s was handled before: skipped", self.platform, event.delivery_id)
+                    return prepared
+                turn, stranger = self._start_turn(session, event)
                 if turn is None:
-                    return
+                    prepared._sends.append(lambda port: port.send_to_user(event.actor.email, stranger))
+                    return prepared
                 self._route(turn, event)
         except UserError as refusal:
-            self._refuse(event, refusal)
-            return
-        turn.deliver(self.port)
+            return self._refusal(event, refusal)
+        prepared._sends.append(turn.deliver)
+        return prepared
 
     def run_job(self, job: Callable[[Turn], T]) -> T:
         """Run work that no person started (a CLI command, a scheduled job) in one unit of work,
@@ -91,18 +125,29 @@ class XgovBot:
         turn.deliver(self.port)
         return result
 
-    def _start_turn(self, session, event: InboundEvent) -> Turn | None:
+    def view_for(self, actor: Actor, build: Callable[[Turn], list[Message]]) -> list[Message]:
+        """What a person sees on a page of their own (Slack's App Home), read in one unit of work."""
+        with self.db.unit_of_work() as session:
+            turn, stranger = self._start_turn(session, CommandEvent(actor=actor, command=""))
+            return [stranger] if turn is None else build(turn)
+
+    def _start_turn(self, session, event: InboundEvent) -> tuple[Turn | None, Message | None]:
+        """The turn of a person in the directory, or (None, the message telling a stranger why not)."""
         person = find_person(session=session, email=event.actor.email)
         reported = normalise_locale(event.actor.locale)
         if person is None:
             locale = reported or self.settings.default_locale
-            message = general_messages.not_in_directory(translator(locale), email=event.actor.email)
-            self.port.send_to_user(event.actor.email, message)
-            return None
-        if reported and reported != person.locale:
-            set_locale(session=session, email=person.email, locale=reported)
-        locale = reported or person.locale or self.settings.default_locale
-        return Turn(session=session, actor=person, locale=locale, settings=self.settings, now=self.clock())
+            return None, general_messages.not_in_directory(translator(locale), email=event.actor.email)
+        if reported and reported != person.locale and not person.locale_chosen:
+            follow_platform_locale(session=session, email=person.email, locale=reported)
+        turn = Turn(session=session, actor=person, locale=self._locale_of(person, reported),
+                    settings=self.settings, now=self.clock())
+        return turn, None
+
+    def _locale_of(self, person: PersonView, reported: str | None) -> str:
+        if person.locale_chosen and person.locale:
+            return person.locale
+        return reported or person.locale or self.settings.default_locale
 
     def _route(self, turn: Turn, event: InboundEvent) -> None:
         if isinstance(event, CommandEvent):
@@ -132,12 +177,15 @@ class XgovBot:
         if handler is None:
             general.on_unknown(turn, f"/xgov {sub}")
             return
-        handler(turn, CommandEvent(actor=event.actor, command=event.command, text=rest.strip(),
-                                   channel=event.channel, trigger=event.trigger))
+        handler(turn, replace(event, text=rest.strip()))
 
-    def _refuse(self, event: InboundEvent, refusal: UserError) -> None:
+    def _refusal(self, event: InboundEvent, refusal: UserError) -> Prepared:
         with self.db.unit_of_work() as session:
             person = find_person(session=session, email=event.actor.email)
-        locale = normalise_locale(event.actor.locale) or (person.locale if person else None) or self.settings.default_locale
-        build = partial(general_messages.error, msgid=refusal.msgid, params=refusal.params)
-        self.port.send_to_user(event.actor.email, build(translator(locale)))
+        reported = normalise_locale(event.actor.locale)
+        locale = self._locale_of(person, reported) if person else reported or self.settings.default_locale
+        _ = translator(locale)
+        message = general_messages.error(_, msgid=refusal.msgid, params=refusal.params)
+        prepared = Prepared(self.port, refusal=_(refusal.msgid, **refusal.params))
+        prepared._sends.append(lambda port: port.send_to_user(event.actor.email, message))
+        return prepared

@@ -17,11 +17,16 @@ class Actor:
 
 @dataclass(frozen=True)
 class CommandEvent:
+    """A command typed, or chosen from a menu. ``quoted`` is the text of a message the person
+    applied it to (Slack's message shortcut, a Teams message action)."""
+
     actor: Actor
     command: str
     text: str = ""
     channel: str | None = None
     trigger: str | None = None
+    quoted: str = ""
+    delivery_id: str = ""  # the platform's id of this delivery: a repeat of it is handled once
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class FormSubmission:
     form_id: str
     values: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     metadata: str = ""
+    delivery_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class ButtonAnswer:
     value: str = ""
     message: MessageRef | None = None
     trigger: str | None = None
+    delivery_id: str = ""
 
 
 InboundEvent = CommandEvent | FormSubmission | ButtonAnswer

@@ -27,14 +27,16 @@ def report_question(_: Translate) -> str:
     return _("What got in your way today of keeping a promise to a customer or a colleague?")
 
 
-def report_form(_: Translate) -> Form:
+def report_form(_: Translate, *, quoted: str = "") -> Form:
+    """The report modal; ``quoted`` (a message the person chose to report) fills in the answer."""
     return Form(
         form_id="friction.report",
         title=_("Report a friction"),
         submit_label=_("Send"),
         intro=_("One question; the tags are optional. Owners never see who reported."),
         fields=(
-            FormField("text", report_question(_), "multiline", required=True, max_length=MAX_REPORT_CHARS),
+            FormField("text", report_question(_), "multiline", required=True, max_length=MAX_REPORT_CHARS,
+                      initial=quoted.strip()[:MAX_REPORT_CHARS]),
             FormField("kind", _("What kind of friction?"), "select", _options(KIND_LABELS, _)),
             FormField("experience", _("Whose experience does it affect?"), "select", _options(EXPERIENCE_LABELS, _)),
             FormField("flags", _("Does any of these apply?"), "multiselect", _options(FLAG_LABELS, _)),

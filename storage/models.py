@@ -14,6 +14,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -65,6 +66,7 @@ class Person(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     locale: Mapped[str | None] = mapped_column(String(8))
+    locale_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # by /xgov language
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
@@ -232,3 +234,13 @@ class GovernanceChannel(Base):
     digest_weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
     digest_hour: Mapped[int] = mapped_column(Integer, default=9)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")
+
+
+class InboundDelivery(Base):
+    """An inbound platform event already taken (Slack event_id, Teams activity id): a retried
+    delivery of the same event finds its row and is not handled again, on any replica."""
+
+    __tablename__ = "inbound_deliveries"
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    delivery_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -11,8 +11,9 @@ from bot.turn import Turn
 
 
 def on_friction_command(turn: Turn, event: CommandEvent) -> None:
-    if not event.text.strip():
-        turn.open_form(views.report_form, event.trigger)
+    """Text after the command files at once; without text (or on a quoted message) the form opens."""
+    if event.quoted or not event.text.strip():
+        turn.open_form(partial(views.report_form, quoted=event.quoted), event.trigger)
         return
     friction_id = frictions.report(session=turn.session, reporter_email=turn.actor.email, text=event.text, now=turn.now)
     turn.reply(partial(views.acknowledgement, friction_id, event.text, offer_tags=True))

@@ -20,6 +20,7 @@ class PersonView:
     locale: str | None
     roles: frozenset[str]
     org_unit: str | None
+    locale_chosen: bool = False
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
@@ -105,7 +106,7 @@ def _view(session: Session, person: Person, unit_name=_NO_UNIT) -> PersonView:
         unit = session.get(OrgUnit, person.org_unit_id) if person.org_unit_id else None
         unit_name = unit.name if unit else None
     return PersonView(id=person.id, email=person.email, name=person.name, locale=person.locale, roles=roles,
-                      org_unit=unit_name)
+                      org_unit=unit_name, locale_chosen=bool(person.locale_chosen))
 
 
 def set_manager(*, session: Session, email: str, manager_email: str) -> None:
@@ -113,7 +114,17 @@ def set_manager(*, session: Session, email: str, manager_email: str) -> None:
 
 
 def set_locale(*, session: Session, email: str, locale: str) -> None:
-    _person_row(session, email).locale = locale
+    """The person's own choice (/xgov language): it wins over the chat platform's language."""
+    person = _person_row(session, email)
+    person.locale = locale
+    person.locale_chosen = True
+
+
+def follow_platform_locale(*, session: Session, email: str, locale: str) -> None:
+    """Take the language the chat platform reports, unless the person chose one with /xgov language."""
+    person = _person_row(session, email)
+    if not person.locale_chosen:
+        person.locale = locale
 
 
 def unit_and_descendants(*, session: Session, unit_name: str) -> list[int]:

@@ -1,0 +1,36 @@
+"""Inbound deliveries taken once: a platform that retries an event (Slack's X-Slack-Retry-Num,
+Bot Framework redeliveries) reaches the bot again with the same id, on any replica."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import InboundDelivery
+
+KEEP_FOR = timedelta(days=2)  # Slack retries for minutes, Bot Framework for less: two days is ample
+
+
+def claim(*, session: Session, platform: str, delivery_id: str, now: datetime) -> bool:
+    """Record the delivery in this unit of work; False when it was already taken.
+
+    The row commits or rolls back with the work it guards, so a crash before the commit lets a
+    retry through, and two replicas racing on one id end with one handler (the second waits for
+    the first's transaction on the primary key, then finds the row)."""
+    savepoint = session.begin_nested()
+    try:
+        session.add(InboundDelivery(platform=platform, delivery_id=delivery_id[:200], received_at=now))
+        session.flush()
+    except IntegrityError:
+        savepoint.rollback()
+        return False
+    savepoint.commit()
+    return True
+
+
+def forget_old(*, session: Session, now: datetime) -> int:
+    """Drop ids older than any retry can be; returns how many."""
+    result = session.execute(delete(InboundDelivery).where(InboundDelivery.received_at < now - KEEP_FOR))
+    return result.rowcount or 0
