@@ -79,12 +79,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     upgrade(settings.database_url)
     port = args.port or settings.http_port
     log = logging.getLogger("xgov")
+    db = Database(settings.database_url)
+    web_app = build_web_app(db=db, settings=settings)
+    if args.platform == "slack":
+        from app.slack_run import attach_slack
+
+        if not attach_slack(web_app, db=db, settings=settings, log=log):
+            return 2
     log.info("xgov web server on port %s; platform: %s", port, args.platform)
     if settings.web_secret:
         log.info("Dashboard at %s/dashboard: governance admins get a link with /xgov dashboard", settings.public_url)
     else:
         log.warning("Dashboard switched off: set XGOV_WEB_SECRET to a long random value")
-    serve(build_web_app(db=Database(settings.database_url), settings=settings), port)
+    serve(web_app, port)
     return 0
 
 
@@ -116,8 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     run = commands.add_parser("run", help="serve the bot: its web server with the dashboard")
-    run.add_argument("--platform", choices=("console",), default="console",
-                     help="console: messages go to the console mailbox (xgov chat reads them)")
+    run.add_argument("--platform", choices=("console", "slack"), default="console",
+                     help="console: messages go to the console mailbox (xgov chat reads them); "
+                          "slack: /slack/events, or Socket Mode when SLACK_APP_TOKEN is set (docs/slack.md)")
     run.add_argument("--port", type=int, help="overrides XGOV_HTTP_PORT")
     run.set_defaults(func=cmd_run)
 

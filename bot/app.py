@@ -10,7 +10,7 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.errors import UserError
 from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission, InboundEvent
-from bot.flows import general, ownership, reporting, surveying, triage
+from bot.flows import general, home, ownership, reporting, surveying, triage
 from bot.i18n import normalise_locale, translator
 from bot.messages import Message
 from bot.ports import ChatPort
@@ -37,6 +37,7 @@ XGOV_SUBCOMMANDS: dict[str, Callable] = {
     "resolve": ownership.on_resolve_command,
 }
 BUTTONS: dict[str, Callable] = {
+    "friction.new": home.on_new_report_button,
     "friction.kind": reporting.on_kind,
     "friction.experience": reporting.on_experience,
     "friction.flag": reporting.on_flag,

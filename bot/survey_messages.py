@@ -16,9 +16,13 @@ def _text(localized, _: Translate) -> str:
     return localized.for_locale(_.locale)
 
 
+def survey_title(wave: WaveView, _: Translate) -> str:
+    return _text(wave.definition.title, _)
+
+
 def invitation(wave: WaveView, _: Translate, *, reminder: bool = False) -> Message:
     definition = wave.definition
-    header = _text(definition.title, _)
+    header = survey_title(wave, _)
     if reminder:
         header = _("Reminder: {title}", title=header)
     intro = _text(definition.intro, _) if definition.intro else ""

@@ -39,6 +39,11 @@ class SlackPort:
         self._lock = threading.Lock()
 
     # --- addressing ---------------------------------------------------------------------
+    def remember_user(self, email: str, user_id: str) -> None:
+        """An id learnt from an inbound event: answering that person needs no lookup."""
+        with self._lock:
+            self._users[email.strip().lower()] = user_id
+
     def user_id(self, email: str) -> str:
         key = email.strip().lower()
         with self._lock:

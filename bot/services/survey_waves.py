@@ -174,3 +174,16 @@ def previous_wave_id(*, session: Session, wave_id: int) -> int | None:
     query = (select(SurveyWave.id).where(SurveyWave.survey_id == wave.survey_id, SurveyWave.id < wave_id)
              .order_by(SurveyWave.id.desc()).limit(1))
     return session.scalar(query)
+
+
+def open_waves_for(*, session: Session, email: str, now: datetime) -> list[tuple[WaveView, bool]]:
+    """Open waves sent to a person and not finished by them, each with whether they started it."""
+    query = (
+        select(WaveRecipient.wave_id, WaveRecipient.started)
+        .join(Person, Person.id == WaveRecipient.person_id)
+        .join(SurveyWave, SurveyWave.id == WaveRecipient.wave_id)
+        .where(Person.email == email, WaveRecipient.completed.is_(False), SurveyWave.closed_at.is_(None),
+               SurveyWave.opens_at <= now, SurveyWave.closes_at > now)
+        .order_by(SurveyWave.closes_at, SurveyWave.id)
+    )
+    return [(get_wave(session=session, wave_id=wave_id), started) for wave_id, started in session.execute(query)]

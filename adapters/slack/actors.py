@@ -1,0 +1,50 @@
+"""Slack user ids to the bot's neutral actors: e-mail (the directory's key) and Slack language.
+
+users.info with include_locale; kept for a while so that a click does not cost a Web API call.
+The port learns the id of each e-mail on the way, so answers need no users.lookupByEmail.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Callable
+
+from slack_sdk import WebClient
+
+from adapters.slack.port import SlackPort
+from bot.events import Actor
+
+KEEP_SECONDS = 600.0  # a language or e-mail changed in Slack shows within ten minutes
+
+
+class NotAPerson(LookupError):
+    """A bot, or a user whose e-mail the app may not read (missing users:read.email scope)."""
+
+
+class SlackActors:
+    def __init__(self, client: WebClient, port: SlackPort | None = None, *, keep_seconds: float = KEEP_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.client = client
+        self.port = port
+        self.keep_seconds = keep_seconds
+        self.clock = clock
+        self._known: dict[str, tuple[float, Actor]] = {}
+        self._lock = threading.Lock()
+
+    def actor(self, user_id: str) -> Actor:
+        with self._lock:
+            known = self._known.get(user_id)
+        if known and self.clock() - known[0] < self.keep_seconds:
+            return known[1]
+        user = self.client.users_info(user=user_id, include_locale=True)["user"]
+        profile = user.get("profile") or {}
+        email = (profile.get("email") or "").strip().lower()
+        if user.get("is_bot") or not email:
+            raise NotAPerson(f"Slack user {user_id} has no e-mail the app may read")
+        actor = Actor(email=email, locale=user.get("locale"),
+                      display_name=profile.get("display_name") or profile.get("real_name") or user.get("name", ""))
+        with self._lock:
+            self._known[user_id] = (self.clock(), actor)
+        if self.port is not None:
+            self.port.remember_user(email, user_id)
+        return actor

@@ -1,0 +1,80 @@
+"""Slack request payloads to the bot's neutral events (pure functions, no Web API calls).
+
+Text that Slack sends (a command's text, a message) has ``&``, ``<`` and ``>`` as entities;
+they are turned back into the characters the person typed, so the report stores plain text
+and the renderers escape it again on the way out.
+"""
+from __future__ import annotations
+
+from adapters.slack.blocks import form_values, parse_action_id
+from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission
+from bot.messages import MessageRef
+
+HELP_WORDS = frozenset({"help", "pomoc", "?", "hi", "hello", "cześć", "czesc", "hej"})
+REPORT_SHORTCUT = "report_friction"
+
+
+def unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def command_event(body: dict, actor: Actor) -> CommandEvent:
+    return CommandEvent(actor=actor, command=body.get("command", ""), text=unescape(body.get("text") or ""),
+                        channel=body.get("channel_id"), trigger=body.get("trigger_id"))
+
+
+def shortcut_event(body: dict, actor: Actor) -> CommandEvent:
+    """A message shortcut quotes the message; the global shortcut opens an empty report."""
+    message = body.get("message") or {}
+    return CommandEvent(actor=actor, command="/friction", trigger=body.get("trigger_id"),
+                        channel=(body.get("channel") or {}).get("id"), quoted=unescape(message.get("text") or ""))
+
+
+def button_event(body: dict, actor: Actor) -> ButtonAnswer:
+    action = body["actions"][0]
+    if action.get("type") == "static_select":
+        value = (action.get("selected_option") or {}).get("value", "")
+    else:
+        value = action.get("value", "")
+    container = body.get("container") or {}
+    message = None
+    if container.get("type") == "message":
+        message = MessageRef(conversation=container["channel_id"], message_id=container["message_ts"])
+    return ButtonAnswer(actor=actor, action_id=parse_action_id(action["action_id"]), value=value, message=message,
+                        trigger=body.get("trigger_id"))
+
+
+def from_home_tab(body: dict) -> bool:
+    return (body.get("container") or {}).get("type") == "view" and (body.get("view") or {}).get("type") == "home"
+
+
+def form_submission(body: dict, actor: Actor) -> FormSubmission:
+    view = body["view"]
+    return FormSubmission(actor=actor, form_id=view.get("callback_id", ""),
+                          values=form_values(view.get("state", {}).get("values", {})),
+                          metadata=view.get("private_metadata", ""))
+
+
+def refusal_block(view: dict, values: dict, refusal: str) -> str | None:
+    """Which input of a modal shows a refusal (Slack attaches errors to input blocks only): the one
+    whose answer the refusal quotes ("nobody with the e-mail x…"), else the first."""
+    inputs = [block["block_id"] for block in view.get("blocks", []) if block.get("type") == "input"]
+    quoted = [name for name in inputs if isinstance(values.get(name), str) and values[name].strip()
+              and values[name].strip() in refusal]
+    return (quoted or inputs or [None])[0]
+
+
+def direct_message_event(body: dict, actor: Actor) -> CommandEvent | None:
+    """Something written to the bot in its Messages tab: a greeting gets help, anything else is a report.
+
+    None for what is not a person's new message (edits, bot messages, other channels)."""
+    event = body.get("event") or {}
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return None
+    text = unescape(event.get("text") or "").strip()
+    if not text:
+        return None
+    delivery = body.get("event_id", "")
+    if text.lower().strip("!.") in HELP_WORDS:
+        return CommandEvent(actor=actor, command="/xgov", text="help", delivery_id=delivery)
+    return CommandEvent(actor=actor, command="/friction", text=text, delivery_id=delivery)
