@@ -82,7 +82,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     db = Database(settings.database_url)
     web_app = build_web_app(db=db, settings=settings)
     if args.platform == "slack":
-        from app.slack_run import attach_slack
+        from app.slack_cli import attach_slack
 
         if not attach_slack(web_app, db=db, settings=settings, log=log):
             return 2
@@ -129,10 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, help="overrides XGOV_HTTP_PORT")
     run.set_defaults(func=cmd_run)
 
-    from app import digest_cli, survey_cli
+    from app import digest_cli, slack_cli, survey_cli
 
     survey_cli.register(commands)
     digest_cli.register(commands)
+    slack_cli.register(commands)
     return parser
 
 

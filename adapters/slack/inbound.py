@@ -11,7 +11,7 @@ from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission
 from bot.messages import MessageRef
 
 HELP_WORDS = frozenset({"help", "pomoc", "?", "hi", "hello", "cześć", "czesc", "hej"})
-REPORT_SHORTCUT = "report_friction"
+REPORT_SHORTCUTS = ("report_friction", "report_friction_new")  # on a message; anywhere (manifest.yml)
 
 
 def unescape(text: str) -> str:

@@ -21,6 +21,8 @@ from bot.flows.home import home_page
 
 log = logging.getLogger(__name__)
 ANY = re.compile(".+")
+COMMANDS = ("/friction", "/xgov")  # as in manifest.yml
+EVENTS = ("app_home_opened", "message")  # message: message.im in manifest.yml
 
 
 class SlackListeners:
@@ -30,9 +32,10 @@ class SlackListeners:
         self.client = client
 
     def register(self, app: App) -> App:
-        app.command("/friction")(self.on_command)
-        app.command("/xgov")(self.on_command)
-        app.shortcut(inbound.REPORT_SHORTCUT)(self.on_report_shortcut)
+        for command in COMMANDS:
+            app.command(command)(self.on_command)
+        for callback_id in inbound.REPORT_SHORTCUTS:
+            app.shortcut(callback_id)(self.on_report_shortcut)
         app.action(ANY)(self.on_action)
         app.view_submission(ANY)(self.on_view_submission)
         app.event("app_home_opened")(self.on_home_opened)

@@ -227,7 +227,7 @@ def find_action(blocks: list[dict], label: str) -> tuple[dict, dict, dict | None
             for option in _options(element):
                 if option["text"]["text"] == label:
                     return block, element, option
-    labels = [e.get("text", {}).get("text") for b in blocks for e in b.get("elements", []) if isinstance(e, dict)]
+    labels = [e["text"]["text"] for b in blocks if b["type"] == "actions" for e in b["elements"] if "text" in e]
     raise AssertionError(f"no button or option {label!r}; buttons: {labels}")
 
 

@@ -105,7 +105,7 @@ def test_message_shortcut_opens_the_report_filled_with_that_message(slack):
 
 
 def test_global_shortcut_opens_an_empty_report(slack):
-    slack.interact({"type": "shortcut", "callback_id": "report_friction", "user": slack.user(EMPLOYEE_EN),
+    slack.interact({"type": "shortcut", "callback_id": "report_friction_new", "user": slack.user(EMPLOYEE_EN),
                     "trigger_id": slack.fake.issue_trigger_id(), "team": {"id": "T0XGOV"}})
     modal = slack.last_modal()
     assert modal["title"]["text"] == "Report a friction"

@@ -1,7 +1,9 @@
-"""`xgov run --platform slack`: the Slack platform on the bot's web server, or over Socket Mode."""
+"""`xgov run --platform slack` (HTTP or Socket Mode) and `xgov slack manifest` (the app, ready to paste)."""
 from __future__ import annotations
 
+import argparse
 import logging
+import sys
 
 from aiohttp import web
 
@@ -36,3 +38,23 @@ def attach_slack(web_app: web.Application, *, db: Database, settings: Settings, 
 
 async def _close(handler) -> None:
     handler.close()
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from adapters.slack.manifest import manifest_for
+
+    url = args.url or Settings().public_url
+    try:
+        print(manifest_for(url, socket_mode=args.socket_mode), end="")
+    except ValueError as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    return 0
+
+
+def register(commands) -> None:
+    slack = commands.add_parser("slack", help="the Slack app").add_subparsers(dest="slack_command", required=True)
+    manifest = slack.add_parser("manifest", help="print the Slack app manifest to paste at api.slack.com/apps")
+    manifest.add_argument("--url", help="the bot's public https address (default: XGOV_PUBLIC_URL)")
+    manifest.add_argument("--socket-mode", action="store_true", help="for Socket Mode: no public address needed")
+    manifest.set_defaults(func=cmd_manifest)
