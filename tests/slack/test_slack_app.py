@@ -290,3 +290,20 @@ def test_the_answer_comes_before_slow_work(slack):
     assert slack.dms(EMPLOYEE_EN) == []
     slack.settle()
     assert "F-1" in texts(slack.last_dm(EMPLOYEE_EN))
+
+
+def test_triage_from_the_governance_channel_and_a_decline_sends_it_back(slack):
+    slack.command(EMPLOYEE_EN, "/friction", "Refunds above 500 need the director")
+    notice = slack.governance_posts()[-1]
+    slack.click(ADMIN, "Triage F-1", notice)
+    triage = slack.last_modal()
+    assert triage["callback_id"] == "friction.triage" and triage["private_metadata"] == "1"
+    policy = next(b for b in triage["blocks"] if b.get("block_id") == "policy")["element"]
+    slack.submit(ADMIN, {"policy": (policy.get("options") or policy["option_groups"][0]["options"])[0]["text"]["text"]})
+    slack.click(OWNER, "Decline", slack.last_dm(OWNER))
+    decline = slack.last_modal()
+    assert decline["callback_id"] == "assignment.decline"
+    slack.submit(OWNER, {"reason": "Finance owns refunds, not me"})
+    assert frictions(slack)[0].status == "declined"
+    back = slack.governance_posts()[-1]
+    assert "Finance owns refunds, not me" in texts(back) and "Triage F-1" in texts(back)
