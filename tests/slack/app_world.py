@@ -80,6 +80,8 @@ class SlackWorld:
         add_slack_routes(web_app, self.platform.app)
         self.server = RunningApp(web_app)
         self.verifier = SignatureVerifier(SECRET)
+        self.interactions: list[dict] = []  # every interactive payload sent, for coverage checks
+        self.commands_sent: list[tuple[str, str]] = []
 
     def stop(self) -> None:
         self.server.stop()
@@ -120,6 +122,7 @@ class SlackWorld:
         return {"id": SLACK_IDS.get(email, email), "username": email.split("@")[0], "team_id": "T0XGOV"}
 
     def command(self, email: str, command: str, text: str = "", *, settle: bool = True) -> tuple[int, str, float]:
+        self.commands_sent.append((command, text))
         answer = self.post_form({
             "token": "legacy", "team_id": "T0XGOV", "team_domain": "xgov", "channel_id": "C0RANDOM",
             "channel_name": "random", "user_id": SLACK_IDS.get(email, email), "user_name": email.split("@")[0],
@@ -131,6 +134,7 @@ class SlackWorld:
         return answer
 
     def interact(self, payload: dict, *, settle: bool = True) -> tuple[int, str, float]:
+        self.interactions.append(payload)
         answer = self.post_form({"payload": json.dumps(payload)})
         if settle:
             self.settle()

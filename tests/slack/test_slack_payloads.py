@@ -2,6 +2,7 @@
 scopes, and the digest arrives with its charts through the external upload flow."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -38,27 +39,79 @@ def slack(sqlite_url):
     world.stop()
 
 
+def first_option(message: dict) -> str:
+    return next(e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"])["text"]["text"]
+
+
 def run_every_flow(slack: SlackWorld) -> None:
-    slack.command(EMPLOYEE, "/friction", "Zwrot <!channel> & *pogrubienie* `kod` wymaga trzech podpisów " * 30)
-    slack.click(EMPLOYEE, "Ręczne obejście")
+    """Every command, button and form of the bot, once, through Slack."""
+    slack.command(EMPLOYEE_EN, "/friction", "Zwrot <!channel> & *bold* `code` needs three signatures " * 30)
+    slack.click(EMPLOYEE_EN, "Manual workaround")
+    slack.click(EMPLOYEE_EN, first_option(slack.last_dm(EMPLOYEE_EN)))  # whose experience
+    slack.click(EMPLOYEE_EN, first_option(slack.last_dm(EMPLOYEE_EN)))  # a flag
+    slack.click(EMPLOYEE_EN, "Done")
+    slack.command(EMPLOYEE, "/friction", "Faktury przepisuję ręcznie")
+    slack.click(EMPLOYEE, "Ukryj moje dane także przed zespołem governance")
     slack.command(EMPLOYEE_EN, "/friction")
     slack.submit(EMPLOYEE_EN, {"text": "Refunds >500 need the director <@U0OLEK>", "kind": "Manual workaround"})
     slack.command(ADMIN, "/xgov", "triage")
     queue = slack.last_dm(ADMIN)
-    slack.click(ADMIN, next(e["text"]["text"] for b in queue["blocks"] if b["type"] == "actions" for e in b["elements"]), queue)
+    slack.click(ADMIN, first_option(queue), queue)
     policy = next(b for b in slack.last_modal()["blocks"] if b.get("block_id") == "policy")["element"]
     slack.submit(ADMIN, {"policy": (policy.get("options") or policy["option_groups"][0]["options"])[0]["text"]["text"]})
     slack.click(OWNER, "Accept", slack.last_dm(OWNER))
     slack.click(OWNER, "Resolve", slack.last_dm(OWNER))
     slack.submit(OWNER, {"outcome": "policy_changed", "note": "Limit raised"})
-    for command in ("help", "reports", "assignments", "barriers", "policy list", "language pl", "nonsense"):
-        slack.command(OWNER, "/xgov", command)
+    slack.command(ADMIN, "/xgov", "assign F-2 P-1")
+    slack.click(OWNER, "Decline", slack.last_dm(OWNER))
+    slack.submit(OWNER, {"reason": "Finance owns it"})
+    slack.command(ADMIN, "/xgov", "assign F-3 P-1")
+    for command in ("help", "reports", "assignments", "accept F-3", "resolve F-3 no-change budget frozen",
+                    "assign F-2 P-1", "decline F-2 not mine", "barriers", "policy list", "dashboard", "language pl",
+                    "nonsense"):
+        slack.command(ADMIN if command.startswith("assign ") else OWNER, "/xgov", command)
     send_pulse(slack)
     slack.click(EMPLOYEE_EN, "Start", slack.last_dm(EMPLOYEE_EN))
     slack.click(EMPLOYEE_EN, "9")
+    for _ in range(5):
+        slack.click(EMPLOYEE_EN, "4 – Agree")
+    slack.click(EMPLOYEE_EN, "Write an answer")
+    slack.submit(EMPLOYEE_EN, {"answer": "More people on the <!here> desk"})
+    slack.click(EMPLOYEE_EN, "Change an answer")
+    slack.click(EMPLOYEE_EN, first_option(slack.last_dm(EMPLOYEE_EN)))
+    slack.click(EMPLOYEE, "Zaczynam", slack.last_dm(EMPLOYEE))
+    slack.click(EMPLOYEE, "9")
+    slack.click(EMPLOYEE, "Wstecz")
+    slack.click(EMPLOYEE, "8")
+    for _ in range(5):
+        slack.click(EMPLOYEE, "4 – Raczej się zgadzam")
+    slack.click(EMPLOYEE, "Pomiń")
     for email in (EMPLOYEE, EMPLOYEE_EN, OWNER, ADMIN):
         slack.open_home(email)
+    slack.click(EMPLOYEE, "Zgłoś utrudnienie", view=slack.fake.home_view("U0EWA"))
     slack.direct_message(EMPLOYEE_EN, "hello", event_id="Ev-every-1")
+    slack.direct_message(EMPLOYEE_EN, "The printer queue loses orders", event_id="Ev-every-2")
+
+
+def test_every_command_button_and_form_of_the_bot_works_through_slack(slack):
+    from adapters.slack.blocks import parse_action_id
+    from bot.app import BUTTONS, FORMS, XGOV_SUBCOMMANDS
+
+    run_every_flow(slack)
+    clicked = {parse_action_id(p["actions"][0]["action_id"]) for p in slack.interactions if p["type"] == "block_actions"}
+    submitted = {p["view"]["callback_id"] for p in slack.interactions if p["type"] == "view_submission"}
+    typed = {text.split(" ")[0] for command, text in slack.commands_sent if command == "/xgov"}
+    assert set(BUTTONS) <= clicked, set(BUTTONS) - clicked
+    assert set(FORMS) <= submitted, set(FORMS) - submitted
+    assert set(XGOV_SUBCOMMANDS) <= typed, set(XGOV_SUBCOMMANDS) - typed
+    with slack.world.db.unit_of_work() as session:
+        from sqlalchemy import func, select
+
+        from storage.models import Friction, SurveyAnswer
+        assert session.scalar(select(func.count()).select_from(Friction)) == 4
+        assert session.scalar(select(func.count()).select_from(SurveyAnswer)) == 13
+    everything = json.dumps([c.args for c in slack.fake.calls if c.method in ("chat.postMessage", "chat.update")])
+    assert "<!channel>" not in everything and "<!here>" not in everything and "<@U0OLEK>" not in everything
 
 
 def test_every_block_kit_payload_the_bot_sends_validates_with_slack_sdk(slack):
