@@ -74,3 +74,13 @@ def barriers_message(barriers: list[Barrier], _: Translate) -> Message:
 def dashboard_link(_: Translate, *, url: str, days: int) -> Message:
     return Message(header=_("Governance dashboard"),
                    text=_("Your private link, valid for {days} days; do not share it:", days=days) + "\n" + url)
+
+
+def person_unreachable(_: Translate, *, email: str, platform: str) -> Message:
+    """To the governance channel: someone the bot can no longer write to."""
+    return Message(
+        header=_("Cannot reach {email}", email=email),
+        text=_("{platform} refuses messages to {email}: the person blocked or removed the bot, or left. "
+               "Assignments and surveys will not reach them until they open the bot again.",
+               platform=platform, email=email),
+    )

@@ -6,6 +6,12 @@ from typing import Protocol, runtime_checkable
 from bot.messages import Form, Image, Message, MessageRef
 
 
+class Unreachable(LookupError):
+    """The platform will not deliver to this person or channel (blocked the bot, left, not installed).
+
+    The port has already recorded it; the rest of a turn's messages still go out."""
+
+
 @runtime_checkable
 class ChatPort(Protocol):
     """Everything the core may do on a chat platform.

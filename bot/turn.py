@@ -5,6 +5,7 @@ ChatPort only after it commits, so that a refused or failed action sends nothing
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Callable
@@ -14,10 +15,11 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.i18n import Translate, translator
 from bot.messages import Form, Image, Message, MessageRef
-from bot.ports import ChatPort
+from bot.ports import ChatPort, Unreachable
 from bot.services.directory import PersonView, find_person
 
 MessageBuilder = Callable[[Translate], Message]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -73,6 +75,10 @@ class Turn:
         self._pending.append(lambda port: port.open_form(self.actor.email, form, trigger))
 
     def deliver(self, port: ChatPort) -> None:
+        """Send what the turn queued, in order; one unreachable recipient does not stop the others."""
         for send in self._pending:
-            send(port)
+            try:
+                send(port)
+            except Unreachable as problem:
+                log.warning("not delivered: %s", problem)
         self._pending.clear()

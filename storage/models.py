@@ -244,3 +244,17 @@ class InboundDelivery(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     delivery_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class ConversationRef(Base):
+    """Where a platform lets the bot write first (a Teams conversation reference, as JSON): one per
+    person (key = e-mail) or channel (key = channel name). Unreachable after the person blocked the bot."""
+
+    __tablename__ = "conversation_refs"
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # person | channel
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    reference: Mapped[str] = mapped_column(Text)
+    platform_user_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,62 @@
+"""Conversation references: where the bot may write to a person or a channel on platforms that
+need one (Teams). The reference itself is the adapter's JSON; the core only keeps it."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import ConversationRef
+
+PERSON, CHANNEL = "person", "channel"
+
+
+@dataclass(frozen=True)
+class StoredReference:
+    key: str
+    reference: dict
+    platform_user_id: str | None
+    reachable: bool
+
+
+def save_reference(*, session: Session, platform: str, kind: str, key: str, reference: dict, now: datetime,
+                   platform_user_id: str | None = None) -> None:
+    """Keep the latest reference; a person who writes again is reachable again."""
+    key = key.strip().lower() if kind == PERSON else key.lstrip("#")
+    row = session.get(ConversationRef, (platform, kind, key))
+    if row is None:
+        row = ConversationRef(platform=platform, kind=kind, key=key)
+        session.add(row)
+    row.reference = json.dumps(reference, sort_keys=True)
+    row.platform_user_id = platform_user_id or row.platform_user_id
+    row.reachable = True
+    row.updated_at = now
+
+
+def find_reference(*, session: Session, platform: str, kind: str, key: str) -> StoredReference | None:
+    key = key.strip().lower() if kind == PERSON else key.lstrip("#")
+    row = session.get(ConversationRef, (platform, kind, key))
+    if row is None:
+        return None
+    return StoredReference(row.key, json.loads(row.reference), row.platform_user_id, row.reachable)
+
+
+def email_of_platform_user(*, session: Session, platform: str, platform_user_id: str) -> str | None:
+    """The e-mail learnt for a platform's user id (Teams' 29:… id), without asking the platform again."""
+    return session.scalar(select(ConversationRef.key).where(
+        ConversationRef.platform == platform, ConversationRef.kind == PERSON,
+        ConversationRef.platform_user_id == platform_user_id))
+
+
+def mark_unreachable(*, session: Session, platform: str, kind: str, key: str, now: datetime) -> bool:
+    """True when this changed something (the first failure), so that the governance team is told once."""
+    key = key.strip().lower() if kind == PERSON else key.lstrip("#")
+    row = session.get(ConversationRef, (platform, kind, key))
+    if row is None or not row.reachable:
+        return False
+    row.reachable = False
+    row.updated_at = now
+    return True
