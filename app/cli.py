@@ -129,11 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, help="overrides XGOV_HTTP_PORT")
     run.set_defaults(func=cmd_run)
 
-    from app import digest_cli, slack_cli, survey_cli
+    from app import digest_cli, slack_cli, survey_cli, teams_cli
 
     survey_cli.register(commands)
     digest_cli.register(commands)
     slack_cli.register(commands)
+    teams_cli.register(commands)
     return parser
 
 
