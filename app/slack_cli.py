@@ -37,7 +37,10 @@ def attach_slack(web_app: web.Application, *, db: Database, settings: Settings, 
 
 
 async def _close(handler) -> None:
-    handler.close()
+    """The Socket Mode client waits out its socket's timeouts when closing: not on the event loop."""
+    import asyncio
+
+    await asyncio.get_running_loop().run_in_executor(None, handler.close)
 
 
 def cmd_manifest(args: argparse.Namespace) -> int:

@@ -26,6 +26,11 @@ class SlackSettings(BaseSettings):
         missing = []
         if not self.bot_token:
             missing.append("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…, from the app's OAuth & Permissions page)")
+        elif not self.bot_token.startswith("xoxb-"):
+            missing.append("SLACK_BOT_TOKEN must be the bot token, starting with xoxb-")
+        if self.app_token and not self.app_token.startswith("xapp-"):
+            missing.append("SLACK_APP_TOKEN must be an app-level token, starting with xapp- "
+                           "(Basic Information → App-Level Tokens, scope connections:write)")
         if not self.socket_mode and not self.signing_secret:
             missing.append("SLACK_SIGNING_SECRET is not set (Basic Information → App Credentials), "
                            "or set SLACK_APP_TOKEN for Socket Mode")

@@ -31,6 +31,7 @@ from tests.fakes.slack_methods import FakeFile, FakeUser, SlackError, SlackWorks
 UPLOAD = "(upload)"  # the method name recorded for a POST to an upload_url
 JSON_ARGS = frozenset({"blocks", "attachments", "view", "files", "metadata"})
 ERROR_FOR_STATUS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
+APP_LEVEL_METHODS = frozenset({"apps.connections.open"})  # take an app-level token (xapp-...), nothing else
 
 
 @dataclass(frozen=True)
@@ -83,18 +84,24 @@ class _Limit:
 
 class FakeSlackApi:
     """The fake server and what it saw. Configure: add_user, add_channel, limit, unlimit, fail_next,
-    issue_trigger_id. Inspect: calls, calls_to, accepted, rejected, stats, messages_in, all_messages,
-    ephemeral_messages, dm_channel, view, home_view, file, files_in, server_errors; reset() between
-    phases; `workspace` (slack_methods.SlackWorkspace) holds the raw state."""
+    issue_trigger_id, socket_mode_url (what apps.connections.open answers). Inspect: calls, calls_to,
+    accepted, rejected, stats, messages_in, all_messages, ephemeral_messages, dm_channel, view,
+    home_view, file, files_in, server_errors; reset() between phases; `workspace`
+    (slack_methods.SlackWorkspace) holds the raw state."""
 
     def __init__(self, *, token: str | None = "xoxb-fake-token", users: Iterable[FakeUser] = (),
                  channels: dict[str, str] | None = None, trigger_ttl_seconds: float = 3.0,
                  single_use_triggers: bool = True, team_id: str = "T0XGOVTEST", team_name: str = "xgov test",
                  bot_user_id: str = "U0XGOVBOT1", bot_id: str = "B0XGOVBOT1", app_id: str = "A0XGOVAPP1",
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, app_token: str | None = None):
         """token: the only accepted bearer token (None accepts any non-empty one).
-        channels: name -> id of public channels the bot is a member of (default: general)."""
+        channels: name -> id of public channels the bot is a member of (default: general).
+        app_token: the only app-level token apps.connections.open accepts (None: any xapp-... one).
+        As in Slack, an app-level token is refused by the other methods and any other token by
+        apps.connections.open (not_allowed_token_type), and that method reads the token from the
+        Authorization header only (a token form field alone: invalid_auth)."""
         self.token = token
+        self.app_token = app_token
         self.clock = clock
         self.workspace = SlackWorkspace(team_id=team_id, team_name=team_name, bot_user_id=bot_user_id,
                                         bot_id=bot_id, app_id=app_id, clock=clock,
@@ -168,6 +175,17 @@ class FakeSlackApi:
         self.stop()
 
     # -- configuration --------------------------------------------------------------------
+    @property
+    def socket_mode_url(self) -> str | Callable[[], str] | None:
+        """What apps.connections.open answers: a ws:// URL, or a function giving a fresh one per
+        call (tests.fakes.slack_socket_mode.FakeSocketMode.issue_url). None: the method fails."""
+        return self.workspace.socket_mode_url
+
+    @socket_mode_url.setter
+    def socket_mode_url(self, value: str | Callable[[], str] | None) -> None:
+        with self._lock:
+            self.workspace.socket_mode_url = value
+
     def add_user(self, user_id: str, email: str, locale: str = "en-US", **profile: Any) -> FakeUser:
         """The directory behind users.lookupByEmail and users.info (locale shows with include_locale)."""
         with self._lock:
@@ -299,7 +317,8 @@ class FakeSlackApi:
             return 500, JSON, json.dumps({"ok": False, "error": f"fake_server_bug: {problem!r}"}).encode(), {}
 
     def _answer(self, method: str, args: dict, headers: dict, bad_body: dict | None) -> tuple[int, dict, dict]:
-        token = _bearer(headers.get("Authorization")) or args.get("token")
+        bearer = _bearer(headers.get("Authorization"))
+        token = bearer or args.get("token")
         args.pop("token", None)
         status, extra, rejected = 200, {}, False
         with self._lock:
@@ -311,10 +330,8 @@ class FakeSlackApi:
                     extra["Retry-After"] = str(retry_after)
             elif method not in self.workspace.methods:
                 body = {"ok": False, "error": "unknown_method", "req_method": method}
-            elif not token:
-                body = {"ok": False, "error": "not_authed"}
-            elif self.token is not None and token != self.token:
-                body = {"ok": False, "error": "invalid_auth"}
+            elif refusal := self._token_refusal(method, token, from_header=bearer is not None):
+                body = {"ok": False, "error": refusal}
             elif bad_body is not None:
                 body = bad_body
             elif wait := self._rate_limited(method, args):
@@ -326,6 +343,22 @@ class FakeSlackApi:
             counts = self._stats.setdefault(method, [0, 0, 0])
             counts[1 if rejected else 0 if body.get("ok") else 2] += 1
         return status, body, extra
+
+    def _token_refusal(self, method: str, token: str | None, *, from_header: bool) -> str | None:
+        """Slack's error for a missing or wrong token, None when the token may call `method`."""
+        if not token:
+            return "not_authed"
+        if method in APP_LEVEL_METHODS:
+            if not token.startswith("xapp-"):
+                return "not_allowed_token_type"
+            if not from_header or (self.app_token is not None and token != self.app_token):
+                return "invalid_auth"
+            return None
+        if token.startswith("xapp-"):
+            return "not_allowed_token_type"
+        if self.token is not None and token != self.token:
+            return "invalid_auth"
+        return None
 
     def _rate_limited(self, method: str, args: dict) -> int:
         rule = self._limits.get(method)

@@ -126,10 +126,14 @@ class SlackWorkspace:
         self.trigger_ttl_seconds = trigger_ttl_seconds
         self.single_use_triggers = single_use_triggers
         self.upload_url_prefix = ""  # set by FakeSlackApi once it knows its port
+        # What apps.connections.open answers: a URL, or a function giving a fresh one per call
+        # (FakeSocketMode.issue_url: a new single-use ticket each time). Configuration: clear() keeps it.
+        self.socket_mode_url: str | Callable[[], str] | None = None
         self.users: dict[str, FakeUser] = {}
         self.channels: dict[str, dict] = {}
         self.methods: dict[str, Callable[[dict], dict]] = {
             "auth.test": self.auth_test,
+            "apps.connections.open": self.apps_connections_open,
             "chat.postMessage": self.chat_post_message,
             "chat.update": self.chat_update,
             "chat.postEphemeral": self.chat_post_ephemeral,
@@ -237,6 +241,13 @@ class SlackWorkspace:
         return {"ok": True, "url": f"https://{self.team_name.lower().replace(' ', '-')}.slack.com/",
                 "team": self.team_name, "user": "xgov", "team_id": self.team_id,
                 "user_id": self.bot_user_id, "bot_id": self.bot_id, "is_enterprise_install": False}
+
+    def apps_connections_open(self, args: dict) -> dict:
+        """The Socket Mode WebSocket URL (FakeSlackApi has already checked the app-level token)."""
+        url = self.socket_mode_url() if callable(self.socket_mode_url) else self.socket_mode_url
+        if not url:  # not a Slack error: the test forgot to point the fake at a FakeSocketMode
+            raise SlackError("fake_socket_mode_not_configured", "set FakeSlackApi.socket_mode_url first")
+        return {"ok": True, "url": url}
 
     # -- chat -----------------------------------------------------------------------------
     def chat_post_message(self, args: dict) -> dict:
