@@ -48,7 +48,18 @@ def slack_harness(request) -> Harness:
                    trigger=fake.issue_trigger_id)
 
 
-HARNESSES = [pytest.param(console_harness, id="console"), pytest.param(slack_harness, id="slack")]
+def teams_harness(request) -> Harness:
+    pytest.importorskip("botbuilder.core", reason="botbuilder is not installed (pip install botbuilder-core==4.17.1)")
+    from tests.teams.teams_fixtures import TeamsWorld
+
+    world = TeamsWorld.start(request.getfixturevalue("sqlite_url"), request.getfixturevalue("monkeypatch"))
+    request.addfinalizer(world.stop)
+    return Harness(port=world.port, seen_by=world.seen_by, forms_opened_for=world.forms_opened_for,
+                   trigger=lambda: None)  # Teams hands over nothing: a form is a card in the personal chat
+
+
+HARNESSES = [pytest.param(console_harness, id="console"), pytest.param(slack_harness, id="slack"),
+             pytest.param(teams_harness, id="teams")]
 
 RICH = Message(
     header="Assigned to you: F-7",

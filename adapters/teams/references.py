@@ -1,0 +1,73 @@
+"""Teams conversation references in the database: where the bot may write to a person or a channel.
+
+A thin wrapper over bot.services.conversations: every call is its own unit of work (its own session),
+so the store may be used from any thread. References are kept as botbuilder-schema's JSON
+(``ConversationReference.serialize()``: camelCase, as the Bot Framework sends them) and come back as
+ConversationReference objects.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+from typing import Callable
+
+from botbuilder.schema import ConversationReference
+
+from bot.services import conversations
+from bot.services.conversations import CHANNEL, PERSON
+from storage.db import Database
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ReferenceStore:
+    def __init__(self, db: Database, platform: str = "teams", clock: Callable[[], datetime] = _utc_now) -> None:
+        self.db = db
+        self.platform = platform
+        self.clock = clock
+        self._marking = threading.Lock()  # so that two threads of this process do not both report a first failure
+
+    # --- reading ---------------------------------------------------------------------------
+    def find_person(self, email: str) -> tuple[ConversationReference, bool] | None:
+        """The person's personal-chat reference and whether it is still reachable; None when unknown."""
+        stored = self._find(PERSON, email)
+        return (ConversationReference.deserialize(stored.reference), stored.reachable) if stored else None
+
+    def person(self, email: str) -> ConversationReference | None:
+        found = self.find_person(email)
+        return found[0] if found else None
+
+    def channel(self, name: str) -> ConversationReference | None:
+        stored = self._find(CHANNEL, name)
+        return ConversationReference.deserialize(stored.reference) if stored else None
+
+    def email_of(self, user_id: str) -> str | None:
+        """The e-mail learnt for a Teams user id (29:…)."""
+        with self.db.unit_of_work() as session:
+            return conversations.email_of_platform_user(session=session, platform=self.platform,
+                                                        platform_user_id=user_id)
+
+    def _find(self, kind: str, key: str) -> conversations.StoredReference | None:
+        with self.db.unit_of_work() as session:
+            return conversations.find_reference(session=session, platform=self.platform, kind=kind, key=key)
+
+    # --- writing ---------------------------------------------------------------------------
+    def save_person(self, email: str, reference: ConversationReference, user_id: str | None = None) -> None:
+        """Keep the latest reference of the person's personal chat; the person is reachable again."""
+        self._save(PERSON, email, reference, user_id)
+
+    def save_channel(self, name: str, reference: ConversationReference) -> None:
+        self._save(CHANNEL, name, reference, None)
+
+    def _save(self, kind: str, key: str, reference: ConversationReference, user_id: str | None) -> None:
+        with self.db.unit_of_work() as session:
+            conversations.save_reference(session=session, platform=self.platform, kind=kind, key=key,
+                                         reference=reference.serialize(), now=self.clock(), platform_user_id=user_id)
+
+    def mark_unreachable(self, email: str) -> bool:
+        """True the first time (the reference was reachable), so that the governance team is told once."""
+        with self._marking, self.db.unit_of_work() as session:
+            return conversations.mark_unreachable(session=session, platform=self.platform, kind=PERSON, key=email,
+                                                  now=self.clock())
