@@ -81,10 +81,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     log = logging.getLogger("xgov")
     db = Database(settings.database_url)
     web_app = build_web_app(db=db, settings=settings)
-    if args.platform == "slack":
+    if args.platform in ("slack", "all"):
         from app.slack_cli import attach_slack
 
         if not attach_slack(web_app, db=db, settings=settings, log=log):
+            return 2
+    if args.platform in ("teams", "all"):
+        from app.teams_cli import attach_teams
+
+        if not attach_teams(web_app, db=db, settings=settings, log=log):
             return 2
     log.info("xgov web server on port %s; platform: %s", port, args.platform)
     if settings.web_secret:
@@ -123,9 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     run = commands.add_parser("run", help="serve the bot: its web server with the dashboard")
-    run.add_argument("--platform", choices=("console", "slack"), default="console",
+    run.add_argument("--platform", choices=("console", "slack", "teams", "all"), default="console",
                      help="console: messages go to the console mailbox (xgov chat reads them); "
-                          "slack: /slack/events, or Socket Mode when SLACK_APP_TOKEN is set (docs/slack.md)")
+                          "slack: /slack/events, or Socket Mode when SLACK_APP_TOKEN is set (docs/slack.md); "
+                          "teams: /api/messages (docs/teams.md); all: Slack and Teams from one process")
     run.add_argument("--port", type=int, help="overrides XGOV_HTTP_PORT")
     run.set_defaults(func=cmd_run)
 

@@ -32,7 +32,8 @@ WORKER_THREADS = 16
 def cloud_adapter(teams: TeamsSettings) -> CloudAdapter:
     """botbuilder's adapter; without credentials (development) it neither checks nor sends tokens."""
     configuration = SimpleNamespace(APP_ID=teams.app_id, APP_PASSWORD=teams.app_password,
-                                    APP_TYPE=teams.app_type, APP_TENANTID=teams.tenant_id)
+                                    APP_TYPE=teams.app_type if teams.has_credentials else "",
+                                    APP_TENANTID=teams.tenant_id)
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
 
     async def on_error(turn_context: TurnContext, error: Exception) -> None:
