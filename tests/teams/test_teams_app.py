@@ -159,3 +159,45 @@ def test_with_credentials_an_unauthenticated_request_is_refused(database_url, mo
         assert frictions(app) == [] and app.fake.calls == []
     finally:
         app.stop()
+
+
+def test_every_card_of_a_whole_friction_lifecycle_and_a_pulse_validates_against_the_schema(sqlite_url, monkeypatch):
+    from bot.flows.surveying import invite
+    from bot.services import survey_waves
+    from tests.teams.test_cards import VALIDATOR
+
+    app = TeamsApp(sqlite_url, monkeypatch)
+    try:
+        for email in TEAMS_IDS:
+            app.write(email, "help")  # first contact: the bot may write to each of them from now on
+        app.write(EMPLOYEE_EN, "Refunds above 500 need the director <at>All</at> **now**")
+        app.press(EMPLOYEE_EN, "Manual workaround")
+        app.write(ADMIN, "assign F-1 P-1")
+        app.press(OWNER, "Accept")
+        app.press(OWNER, "Resolve")
+        form = app.seen(OWNER)[-1]
+        send = next(a for a in walk(form["attachments"][0]["content"])
+                    if a.get("type") == "Action.Submit" and a["data"][SUBMIT_KEY]["kind"] == "form")
+        app.post(app.activity(OWNER, value={**send["data"], "outcome": "policy_changed", "note": "Limit raised"},
+                              replyToId=form["id"]))
+        assert frictions(app)[0].status == "resolved"
+        assert "Limit raised" in activity_text(app.seen(EMPLOYEE_EN)[-1])
+
+        def job(turn):
+            survey_waves.ensure_builtin_surveys(session=turn.session, now=turn.now)
+            wave_id, emails = survey_waves.send_wave(session=turn.session, key="employee-pulse", audience="everyone",
+                                                     now=turn.now, days=7, k=3)
+            invite(turn, wave_id, [email for email in emails if email in TEAMS_IDS])
+        app.platform.bot.run_job(job)
+        app.press(EMPLOYEE, "Zaczynam")
+        app.press(EMPLOYEE, "9")
+        assert "2/7" in activity_text(app.seen(EMPLOYEE)[-1])
+        cards = [attachment["content"] for conversation in [GOVERNANCE, *map(app.personal, TEAMS_IDS)]
+                 for activity in app.fake.activities_in(conversation) + app.fake.current_activities(conversation)
+                 for attachment in activity.get("attachments", [])
+                 if attachment["contentType"] == "application/vnd.microsoft.card.adaptive"]
+        assert len(cards) >= 12
+        for card in cards:
+            assert list(VALIDATOR.iter_errors(card)) == []
+    finally:
+        app.stop()
