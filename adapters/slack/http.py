@@ -13,7 +13,7 @@ from aiohttp import web
 from slack_bolt import App, BoltRequest
 
 EVENTS_PATH = "/slack/events"
-DISPATCH_THREADS = 64  # requests waiting for their listener's ack() each hold one
+DISPATCH_THREADS = 64  # each request holds one while bolt verifies it and its listener acknowledges
 
 
 def add_slack_routes(web_app: web.Application, bolt_app: App, *, threads: int = DISPATCH_THREADS) -> None:
