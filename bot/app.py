@@ -76,8 +76,9 @@ class Prepared:
 
     def finish(self, *, refusal_shown: bool = False) -> None:
         """Send what the event produced; a refusal goes to the person unless the adapter showed it."""
-        for send in self._sends if not (refusal_shown and self.refusal) else ():
-            send(self.port)
+        if not (refusal_shown and self.refusal):
+            for send in self._sends:
+                send(self.port)
         self._sends.clear()
 
 

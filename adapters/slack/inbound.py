@@ -64,12 +64,18 @@ def refusal_block(view: dict, values: dict, refusal: str) -> str | None:
     return (quoted or inputs or [None])[0]
 
 
+def written_to_the_bot(event: dict) -> bool:
+    """A person's new message in the bot's Messages tab (not an edit, not a bot, not a channel)."""
+    return (event.get("channel_type") == "im" and not event.get("subtype") and not event.get("bot_id")
+            and bool(event.get("user")))
+
+
 def direct_message_event(body: dict, actor: Actor) -> CommandEvent | None:
     """Something written to the bot in its Messages tab: a greeting gets help, anything else is a report.
 
     None for what is not a person's new message (edits, bot messages, other channels)."""
     event = body.get("event") or {}
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+    if not written_to_the_bot(event):
         return None
     text = unescape(event.get("text") or "").strip()
     if not text:

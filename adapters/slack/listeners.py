@@ -83,7 +83,7 @@ class SlackListeners:
 
     def on_message(self, body: dict) -> None:
         event = body.get("event") or {}
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
+        if not inbound.written_to_the_bot(event):
             return
         neutral = inbound.direct_message_event(body, self.actors.actor(event["user"]))
         if neutral is not None:

@@ -14,6 +14,11 @@ from storage.models import ConversationRef
 PERSON, CHANNEL = "person", "channel"
 
 
+def _key(kind: str, key: str) -> str:
+    """People by e-mail (any case), channels by name (with or without #)."""
+    return key.strip().lower() if kind == PERSON else key.lstrip("#")
+
+
 @dataclass(frozen=True)
 class StoredReference:
     key: str
@@ -25,7 +30,7 @@ class StoredReference:
 def save_reference(*, session: Session, platform: str, kind: str, key: str, reference: dict, now: datetime,
                    platform_user_id: str | None = None) -> None:
     """Keep the latest reference; a person who writes again is reachable again."""
-    key = key.strip().lower() if kind == PERSON else key.lstrip("#")
+    key = _key(kind, key)
     row = session.get(ConversationRef, (platform, kind, key))
     if row is None:
         row = ConversationRef(platform=platform, kind=kind, key=key)
@@ -37,7 +42,7 @@ def save_reference(*, session: Session, platform: str, kind: str, key: str, refe
 
 
 def find_reference(*, session: Session, platform: str, kind: str, key: str) -> StoredReference | None:
-    key = key.strip().lower() if kind == PERSON else key.lstrip("#")
+    key = _key(kind, key)
     row = session.get(ConversationRef, (platform, kind, key))
     if row is None:
         return None
@@ -53,7 +58,7 @@ def email_of_platform_user(*, session: Session, platform: str, platform_user_id:
 
 def mark_unreachable(*, session: Session, platform: str, kind: str, key: str, now: datetime) -> bool:
     """True when this changed something (the first failure), so that the governance team is told once."""
-    key = key.strip().lower() if kind == PERSON else key.lstrip("#")
+    key = _key(kind, key)
     row = session.get(ConversationRef, (platform, kind, key))
     if row is None or not row.reachable:
         return False

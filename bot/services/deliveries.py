@@ -2,15 +2,12 @@
 Bot Framework redeliveries) reaches the bot again with the same id, on any replica."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import InboundDelivery
-
-KEEP_FOR = timedelta(days=2)  # Slack retries for minutes, Bot Framework for less: two days is ample
 
 
 def claim(*, session: Session, platform: str, delivery_id: str, now: datetime) -> bool:
@@ -29,8 +26,3 @@ def claim(*, session: Session, platform: str, delivery_id: str, now: datetime) -
     savepoint.commit()
     return True
 
-
-def forget_old(*, session: Session, now: datetime) -> int:
-    """Drop ids older than any retry can be; returns how many."""
-    result = session.execute(delete(InboundDelivery).where(InboundDelivery.received_at < now - KEEP_FOR))
-    return result.rowcount or 0

@@ -13,7 +13,6 @@ What the Teams port will catch (found here, against the fake):
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import pytest
 
@@ -61,21 +60,9 @@ class Settings:
 @pytest.fixture(autouse=True)
 def only_loopback(monkeypatch):
     """Nothing here may reach an outside host (login.microsoftonline.com, smba.trafficmanager.net, ...)."""
-    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
-    local = ("127.0.0.1", "localhost", "::1")
+    from tests.teams.teams_fixtures import forbid_outside_connections
 
-    def connect(sock, address):
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in local:
-            raise AssertionError(f"outside connection attempted: {address}")
-        return real_connect(sock, address)
-
-    def getaddrinfo(host, *args, **kwargs):
-        if host not in local:
-            raise AssertionError(f"outside name lookup attempted: {host}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    forbid_outside_connections(monkeypatch)
 
 
 @pytest.fixture

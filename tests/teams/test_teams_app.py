@@ -18,6 +18,7 @@ from adapters.teams.cards import SUBMIT_KEY
 from adapters.teams.settings import TeamsSettings
 from storage.models import Friction
 from tests.fakes.bot_connector import FakeBotConnector, fake_member
+from tests.surveys.test_surveys_results import walk
 from tests.teams.teams_fixtures import BOT_ID, TENANT, activity_text, forbid_outside_connections, reference_to
 from tests.web_server import RunningApp
 from tests.world import ADMIN, EMPLOYEE, EMPLOYEE_EN, OWNER, World
@@ -82,16 +83,6 @@ class TeamsApp:
         card = card_activity["attachments"][0]["content"]
         action = next(a for a in walk(card) if a.get("type") == "Action.Submit" and a.get("title") == title)
         return self.post(self.activity(email, value=action["data"], replyToId=card_activity["id"]))
-
-
-def walk(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)
 
 
 @pytest.fixture
