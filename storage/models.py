@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -258,3 +259,71 @@ class ConversationRef(Base):
     platform_user_id: Mapped[str | None] = mapped_column(String(200), index=True)
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxMessage(Base):
+    """One outbound message, stored before it is sent (in the transaction that decided it), then
+    sent by whichever process claims it. `key` is its idempotency key: a second row with the same
+    key is never made, and after a crash the platform is asked whether the key arrived."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_drain", "platform", "status", "not_before", "id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    batch: Mapped[str] = mapped_column(String(120), index=True)  # the turn or job that made it
+    operation: Mapped[str] = mapped_column(String(16))  # user | channel | update | upload
+    target: Mapped[str] = mapped_column(String(320))  # e-mail, channel name, or a message reference (JSON)
+    payload: Mapped[str] = mapped_column(Text)  # the neutral message as JSON (bot/outbox/codec.py)
+    status: Mapped[str] = mapped_column(String(16))  # pending | sending | sent | failed | unreachable
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_ref: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class XgovProcess(Base):
+    """A running `xgov` process: it claims outbox rows under its id and says it is alive; rows claimed
+    by a process that stopped saying so are in doubt and are checked, then sent or settled."""
+
+    __tablename__ = "xgov_processes"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    platforms: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    leader: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class ScheduledRun(Base):
+    """A scheduled job's slot that has run: a second run of the same slot (a restart, a second
+    leader, a catch-up) finds it and does nothing."""
+
+    __tablename__ = "scheduled_runs"
+    job: Mapped[str] = mapped_column(String(120), primary_key=True)
+    slot: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ran_by: Mapped[str] = mapped_column(String(64))
+
+
+class SurveySchedule(Base):
+    """A survey sent on a cadence: each slot opens a wave to the audience for `window_days`."""
+
+    __tablename__ = "survey_schedules"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
+    audience: Mapped[str] = mapped_column(String(16))
+    audience_unit: Mapped[str | None] = mapped_column(String(200))
+    cadence: Mapped[str] = mapped_column(String(16))  # weekly | biweekly | monthly | quarterly
+    weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
+    hour: Mapped[int] = mapped_column(Integer, default=10)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")
+    window_days: Mapped[int] = mapped_column(Integer, default=7)
+    k: Mapped[int] = mapped_column(Integer, default=5)
+    max_reminders: Mapped[int] = mapped_column(Integer, default=2)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
