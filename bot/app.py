@@ -13,6 +13,8 @@ from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission, Inboun
 from bot.flows import general, home, ownership, reporting, surveying, triage
 from bot.i18n import normalise_locale, translator
 from bot.messages import Message
+from bot.outbox.processes import new_process_id
+from bot.outbox.sender import OutboxSender
 from bot.ports import ChatPort
 from bot.services import deliveries
 from bot.services.directory import PersonView, find_person, follow_platform_locale
@@ -70,28 +72,32 @@ class Prepared:
     An adapter that must answer the platform quickly (a Slack modal's submission) prepares,
     answers with :attr:`refusal` if there is one, then calls :meth:`finish` to send."""
 
-    port: ChatPort
     refusal: str | None = None  # the refusal, translated, when the person asked for something impossible
-    _sends: list[Callable[[ChatPort], object]] = field(default_factory=list)
+    _sends: list[Callable[[], object]] = field(default_factory=list)
 
     def finish(self, *, refusal_shown: bool = False) -> None:
         """Send what the event produced; a refusal goes to the person unless the adapter showed it."""
         if not (refusal_shown and self.refusal):
             for send in self._sends:
-                send(self.port)
+                send()
         self._sends.clear()
 
 
 class XgovBot:
     """The platform-neutral bot. Adapters call :meth:`handle`; it answers through the port."""
 
-    def __init__(self, *, db: Database, port: ChatPort, settings: Settings, clock: Clock = system_clock,
-                 platform: str = "console") -> None:
+    def __init__(self, *, db: Database, port: ChatPort | None, settings: Settings, clock: Clock = system_clock,
+                 platform: str = "console", sender: OutboxSender | None = None) -> None:
+        """Without a port (a command line queueing for a server) messages wait in the outbox for
+        `xgov run`; with one, the bot sends its own messages right after each commit."""
         self.db = db
         self.port = port
         self.settings = settings
         self.clock = clock
-        self.platform = platform  # names the inbound deliveries this bot takes once
+        self.platform = platform  # names the inbound deliveries this bot takes once, and where its messages go
+        if sender is None and port is not None:
+            sender = OutboxSender(db, {platform: port}, process_id=new_process_id(), clock=clock)
+        self.sender = sender
 
     def handle(self, event: InboundEvent) -> None:
         self.prepare(event).finish()
@@ -99,7 +105,7 @@ class XgovBot:
     def prepare(self, event: InboundEvent) -> Prepared:
         """Run the event's flow in one unit of work; nothing is sent yet. A delivery whose
         ``delivery_id`` was taken before does nothing."""
-        prepared = Prepared(self.port)
+        prepared = Prepared()
         try:
             with self.db.unit_of_work() as session:
                 now = self.clock()
@@ -109,23 +115,37 @@ class XgovBot:
                     return prepared
                 turn, stranger = self._start_turn(session, event)
                 if turn is None:
-                    prepared._sends.append(lambda port: port.send_to_user(event.actor.email, stranger))
+                    prepared._sends.append(lambda: self.tell_at_once(event, stranger))
                     return prepared
                 self._route(turn, event)
+                turn.store_outbox()
         except UserError as refusal:
             return self._refusal(event, refusal)
-        prepared._sends.append(turn.deliver)
+        prepared._sends.append(lambda: turn.deliver(self.sender, self.port))
         return prepared
 
-    def run_job(self, job: Callable[[Turn], T]) -> T:
+    def run_job(self, job: Callable[[Turn], T], *, batch: str = "", scheduled: bool = False) -> T:
         """Run work that no person started (a CLI command, a scheduled job) in one unit of work,
-        then deliver what it queued. A UserError propagates to the caller."""
+        then deliver what it queued. A UserError propagates to the caller. `batch` names the job's
+        messages (a scheduled job's slot: running it again adds no message); a scheduled job's
+        messages to people wait for their working hours."""
         with self.db.unit_of_work() as session:
-            turn = Turn(session=session, actor=None, locale=self.settings.default_locale,
-                        settings=self.settings, now=self.clock())
+            turn = Turn(session=session, actor=None, locale=self.settings.default_locale, settings=self.settings,
+                        now=self.clock(), platform=self.platform, batch=batch, scheduled=scheduled)
             result = job(turn)
-        turn.deliver(self.port)
+            turn.store_outbox()
+        turn.deliver(self.sender, self.port)
         return result
+
+    def tell_at_once(self, event: InboundEvent, message: Message) -> None:
+        """A message outside any flow (a refusal, a stranger's answer), through the outbox all the same."""
+        with self.db.unit_of_work() as session:
+            turn = Turn(session=session, actor=None, locale=self.settings.default_locale, settings=self.settings,
+                        now=self.clock(), platform=self.platform,
+                        batch=f"{self.platform}:{event.delivery_id}:answer" if event.delivery_id else "")
+            turn.tell(event.actor.email, lambda _: message)
+            turn.store_outbox()
+        turn.deliver(self.sender, self.port)
 
     def view_for(self, actor: Actor, build: Callable[[Turn], list[Message]]) -> list[Message]:
         """What a person sees on a page of their own (Slack's App Home), read in one unit of work."""
@@ -143,7 +163,8 @@ class XgovBot:
         if reported and reported != person.locale and not person.locale_chosen:
             follow_platform_locale(session=session, email=person.email, locale=reported)
         turn = Turn(session=session, actor=person, locale=self._locale_of(person, reported),
-                    settings=self.settings, now=self.clock())
+                    settings=self.settings, now=self.clock(), platform=self.platform,
+                    batch=f"{self.platform}:{event.delivery_id}" if event.delivery_id else "")
         return turn, None
 
     def _locale_of(self, person: PersonView, reported: str | None) -> str:
@@ -188,6 +209,6 @@ class XgovBot:
         locale = self._locale_of(person, reported) if person else reported or self.settings.default_locale
         _ = translator(locale)
         message = general_messages.error(_, msgid=refusal.msgid, params=refusal.params)
-        prepared = Prepared(self.port, refusal=_(refusal.msgid, **refusal.params))
-        prepared._sends.append(lambda port: port.send_to_user(event.actor.email, message))
+        prepared = Prepared(refusal=_(refusal.msgid, **refusal.params))
+        prepared._sends.append(lambda: self.tell_at_once(event, message))
         return prepared

@@ -26,6 +26,43 @@ class Settings(BaseSettings):
     web_secret: str = Field(default="", description="Signs dashboard links; the dashboard is off while empty.")
     dashboard_link_days: int = Field(default=7, ge=1, description="Days a dashboard link stays valid.")
 
+    platform: str = Field(default="console", description="Where scheduled and command-line messages go: console, slack "
+                                                         "or teams (xgov run --platform defaults to it).")
+    timezone: str = Field(default="Europe/Warsaw", description="The workspace's time zone: daily jobs run in it.")
+    quiet_hours: str = Field(default="20-8", description="Local hours when nobody is written to unasked; none for none.")
+    workdays: str = Field(default="mon,tue,wed,thu,fri", description="Days people are written to unasked.")
+    holidays: str = Field(default="PL", description="Country whose public holidays are days off (python-holidays); "
+                                                    "empty for none.")
+    days_off: str = Field(default="", description="More days off, ISO dates separated by commas.")
+    daily_hour: int = Field(default=9, ge=0, le=23, description="Local hour of the daily jobs: owners' nudges, "
+                                                                "escalations, the owners' weekly list on Mondays.")
+    nudge_after_days: int = Field(default=3, ge=1, description="An owner is nudged when an assignment waits this long.")
+    send_threads: int = Field(default=8, ge=1, le=64, description="Threads sending the outbox in xgov run.")
+    process_silent_seconds: float = Field(default=30.0, gt=0, description="A process silent this long is taken "
+                                                                          "for dead: its messages in flight are checked.")
+    leader_poll_seconds: float = Field(default=5.0, gt=0, description="How often a follower tries to become the "
+                                                                      "scheduler.")
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str) -> str:
+        if value not in ("console", "slack", "teams"):
+            raise ValueError(f"XGOV_PLATFORM must be console, slack or teams, not {value!r}")
+        return value
+
+    @field_validator("quiet_hours", "workdays", "days_off")
+    @classmethod
+    def _readable_calendar(cls, value: str, info) -> str:
+        from bot.services import quiet_hours
+
+        parse = {"quiet_hours": quiet_hours.parse_quiet_hours, "workdays": quiet_hours.parse_workdays,
+                 "days_off": quiet_hours.parse_days_off}[info.field_name]
+        try:
+            parse(value)
+        except ValueError as problem:
+            raise ValueError(f"XGOV_{info.field_name.upper()}: {problem}") from problem
+        return value
+
     @field_validator("default_locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:

@@ -1,6 +1,7 @@
 """The outbound port the core talks to; each adapter implements it."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from bot.messages import Form, Image, Message, MessageRef
@@ -20,12 +21,19 @@ class ChatPort(Protocol):
     workspace configured. Implementations translate both to platform ids.
     """
 
-    def send_to_user(self, email: str, message: Message) -> MessageRef: ...
+    def send_to_user(self, email: str, message: Message, *, key: str = "") -> MessageRef: ...
 
-    def post_to_channel(self, channel: str, message: Message) -> MessageRef: ...
+    def post_to_channel(self, channel: str, message: Message, *, key: str = "") -> MessageRef: ...
 
     def open_form(self, email: str, form: Form, trigger: str | None = None) -> None: ...
 
     def update_message(self, ref: MessageRef, message: Message) -> MessageRef: ...
 
     def upload_image(self, channel: str, image: Image, comment: str = "") -> MessageRef: ...
+
+
+@runtime_checkable
+class FindsSent(Protocol):
+    """A port that can tell whether a message with this outbox key reached the platform."""
+
+    def find_sent(self, key: str, operation: str, target: str, *, since: datetime) -> MessageRef | None: ...

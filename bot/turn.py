@@ -1,24 +1,35 @@
-"""One inbound event being handled: its session, its actor, its language, its outbox.
+"""One inbound event or job being handled: its session, its actor, its language, its outbox.
 
-Outbound messages are collected while the unit of work runs and handed to the
-ChatPort only after it commits, so that a refused or failed action sends nothing.
+Outbound messages become outbox rows in the unit of work that decided them (bot/outbox/), so a
+refused or failed action sends nothing and a committed one cannot lose its messages; after the
+commit the rows are sent, in the order the turn queued them.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Union
 
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.i18n import Translate, translator
 from bot.messages import Form, Image, Message, MessageRef
+from bot.outbox import codec, store
+from bot.outbox.store import Outgoing
 from bot.ports import ChatPort, Unreachable
-from bot.services.directory import PersonView, find_person
+from bot.services.directory import PersonView, find_person, recipient_settings
+from bot.services.quiet_hours import working_time
+
+if TYPE_CHECKING:
+    from bot.outbox.sender import OutboxSender
 
 MessageBuilder = Callable[[Translate], Message]
+DirectCall = Callable[[ChatPort], object]  # not a message: a form opens now or never (its trigger expires)
 log = logging.getLogger(__name__)
 
 
@@ -29,7 +40,14 @@ class Turn:
     locale: str
     settings: Settings
     now: datetime
-    _pending: list[Callable[[ChatPort], object]] = field(default_factory=list)
+    platform: str = "console"  # where this turn's messages go
+    batch: str = ""  # names this turn's messages: their keys and the fan-out log
+    scheduled: bool = False  # a job, not a person: messages to people wait out their quiet hours
+    _queued: list[Union[Outgoing, DirectCall]] = field(default_factory=list)
+    _steps: list[Union[int, DirectCall]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.batch = self.batch or f"turn-{uuid.uuid4().hex[:16]}"
 
     @property
     def _(self) -> Translate:
@@ -40,45 +58,73 @@ class Turn:
         return (person.locale if person and person.locale else None) or self.settings.default_locale
 
     def reply(self, build: MessageBuilder) -> None:
-        message = build(self._)
-        self._pending.append(lambda port: port.send_to_user(self.actor.email, message))
+        self._queue(store.USER, self.actor.email, codec.message_to_dict(build(self._)))
 
     def tell(self, email: str, build: MessageBuilder) -> None:
-        """Send to another person, in that person's language."""
-        message = build(translator(self.locale_of(email)))
-        self._pending.append(lambda port: port.send_to_user(email, message))
+        """Send to another person, in that person's language (after their quiet hours, from a job)."""
+        locale, zone = recipient_settings(session=self.session, email=email)
+        locale = locale or self.settings.default_locale
+        not_before = self.now
+        if self.scheduled:
+            not_before = working_time(self.settings).next_allowed(self.now, zone or self.settings.timezone)
+        self._queue(store.USER, email, codec.message_to_dict(build(translator(locale))), not_before=not_before)
 
     def post_to_governance(self, build: MessageBuilder) -> None:
-        message = build(translator(self.settings.default_locale))
-        channel = self.settings.governance_channel
-        self._pending.append(lambda port: port.post_to_channel(channel, message))
+        self.post(self.settings.governance_channel, self.settings.default_locale, build)
 
     def post(self, channel: str, locale: str, build: MessageBuilder) -> None:
         """Post to a named channel in that channel's language."""
-        message = build(translator(locale))
-        self._pending.append(lambda port: port.post_to_channel(channel, message))
+        self._queue(store.CHANNEL, channel, codec.message_to_dict(build(translator(locale))))
 
     def upload(self, channel: str, image: Image, comment: str = "") -> None:
-        self._pending.append(lambda port: port.upload_image(channel, image, comment))
+        self._queue(store.UPLOAD, channel, {"image": codec.image_to_dict(image), "comment": comment})
 
     def update(self, ref: MessageRef | None, build: MessageBuilder) -> None:
-        message = build(self._)
+        message = codec.message_to_dict(build(self._))
         if ref is None:
-            self._pending.append(lambda port: port.send_to_user(self.actor.email, message))
+            self._queue(store.USER, self.actor.email, message)
         else:
-            self._pending.append(lambda port: port.update_message(ref, message))
+            self._queue(store.UPDATE, codec.ref_to_json(ref), message)
 
     def open_form(self, build: Callable[[Translate], Form], trigger: str | None) -> None:
         form = build(self._)
         if not form.cancel_label:
             form = replace(form, cancel_label=self._("Cancel"))
-        self._pending.append(lambda port: port.open_form(self.actor.email, form, trigger))
+        self._queued.append(lambda port: port.open_form(self.actor.email, form, trigger))
 
-    def deliver(self, port: ChatPort) -> None:
-        """Send what the turn queued, in order; one unreachable recipient does not stop the others."""
-        for send in self._pending:
-            try:
-                send(port)
-            except Unreachable as problem:
-                log.warning("not delivered: %s", problem)
-        self._pending.clear()
+    def _queue(self, operation: str, target: str, payload: dict, *, not_before: datetime | None = None) -> None:
+        key = f"{_short(self.batch)}:{len(self._queued)}"
+        self._queued.append(Outgoing(key, operation, target, json.dumps(payload, ensure_ascii=False),
+                                     not_before or self.now))
+
+    def store_outbox(self) -> int:
+        """Store the queued messages in this unit of work (before it commits); returns how many."""
+        rows = [item for item in self._queued if isinstance(item, Outgoing)]
+        ids = store.insert(session=self.session, platform=self.platform, batch=self.batch, items=rows, now=self.now)
+        self._steps = [ids[item.key] if isinstance(item, Outgoing) else item
+                       for item in self._queued if not isinstance(item, Outgoing) or item.key in ids]
+        self._queued.clear()
+        return len(ids)
+
+    def deliver(self, sender: OutboxSender | None, port: ChatPort | None) -> None:
+        """After the commit: send the stored rows and open the forms, in the order they were queued.
+        Without a sender (a command line queueing for a server) the rows wait for `xgov run`."""
+        rows: list[int] = []
+        for step in self._steps + [None]:
+            if isinstance(step, int):
+                rows.append(step)
+                continue
+            if rows and sender is not None:
+                sender.deliver(rows)
+            rows = []
+            if step is not None and port is not None:
+                try:
+                    step(port)
+                except Unreachable as problem:
+                    log.warning("not delivered: %s", problem)
+        self._steps = []
+
+
+def _short(batch: str) -> str:
+    """Keys stay within the column: a long batch name (a Teams activity id) is hashed."""
+    return batch if len(batch) <= 150 else hashlib.sha256(batch.encode()).hexdigest()[:40]

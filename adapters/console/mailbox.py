@@ -9,7 +9,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bot.messages import Button, Choices, Field, Form, FormField, Image, Message, Option
+from bot.messages import Form, Message
+from bot.outbox.codec import form_from_dict, message_from_dict
 
 
 @dataclass(frozen=True)
@@ -21,30 +22,7 @@ class Delivery:
     at: str
     message: Message | None = None
     form: Form | None = None
-
-
-def _message_from_dict(data: dict) -> Message:
-    choices = data.get("choices")
-    image = data.get("image")
-    return Message(
-        text=data["text"],
-        header=data["header"],
-        fields=tuple(Field(**field) for field in data["fields"]),
-        choices=Choices(choices["action_id"], tuple(Option(**o) for o in choices["options"]), choices["prompt"])
-        if choices else None,
-        buttons=tuple(Button(**button) for button in data["buttons"]),
-        image=Image(image["filename"], image["alt_text"], b"", image["url"]) if image else None,
-        context=data["context"],
-    )
-
-
-def _form_from_dict(data: dict) -> Form:
-    fields = tuple(
-        FormField(**{**field, "options": tuple(Option(**o) for o in field["options"]),
-                     "initial": tuple(field["initial"]) if isinstance(field["initial"], list) else field["initial"]})
-        for field in data["fields"]
-    )
-    return Form(**{**data, "fields": fields})
+    key: str = ""  # the outbox key of the message (find_sent after a crash)
 
 
 def _to_json(delivery: Delivery) -> str:
@@ -58,8 +36,9 @@ def _from_json(line: str) -> Delivery:
     data = json.loads(line)
     return Delivery(
         seq=data["seq"], kind=data["kind"], target=data["target"], message_id=data["message_id"], at=data["at"],
-        message=_message_from_dict(data["message"]) if data["message"] else None,
-        form=_form_from_dict(data["form"]) if data["form"] else None,
+        message=message_from_dict(data["message"]) if data["message"] else None,
+        form=form_from_dict(data["form"]) if data["form"] else None,
+        key=data.get("key", ""),
     )
 
 

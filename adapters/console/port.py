@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -18,12 +19,12 @@ class ConsolePort:
         self._stamp = stamp
 
     def _deliver(self, kind: str, target: str, *, message: Message | None = None, form: Form | None = None,
-                 message_id: str | None = None) -> MessageRef:
+                 message_id: str | None = None, key: str = "") -> MessageRef:
         if message is not None and message.image is not None and message.image.data:
             message = replace(message, image=self._saved(message.image))
         seq = self.mailbox.next_seq()
         message_id = message_id or str(seq)
-        self.mailbox.append(Delivery(seq, kind, target, message_id, self._stamp(), message, form))
+        self.mailbox.append(Delivery(seq, kind, target, message_id, self._stamp(), message, form, key))
         return MessageRef(conversation=target, message_id=message_id)
 
     def _saved(self, image: Image) -> Image:
@@ -36,11 +37,20 @@ class ConsolePort:
         target.write_bytes(image.data)
         return replace(image, url=str(target))
 
-    def send_to_user(self, email: str, message: Message) -> MessageRef:
-        return self._deliver("dm", email, message=message)
+    def send_to_user(self, email: str, message: Message, *, key: str = "") -> MessageRef:
+        return self._deliver("dm", email, message=message, key=key)
 
-    def post_to_channel(self, channel: str, message: Message) -> MessageRef:
-        return self._deliver("channel", "#" + channel.lstrip("#"), message=message)
+    def post_to_channel(self, channel: str, message: Message, *, key: str = "") -> MessageRef:
+        return self._deliver("channel", "#" + channel.lstrip("#"), message=message, key=key)
+
+    def find_sent(self, key: str, operation: str, target: str, *, since: datetime) -> MessageRef | None:
+        """The mailbox keeps each message's outbox key: after a crash, a message it has is not sent again."""
+        self.mailbox.refresh()
+        conversation = target if operation == "user" else "#" + target.lstrip("#")
+        for delivery in self.mailbox.for_target(conversation):
+            if key and delivery.key == key:
+                return MessageRef(conversation=conversation, message_id=delivery.message_id)
+        return None
 
     def open_form(self, email: str, form: Form, trigger: str | None = None) -> None:
         self._deliver("form", email, form=form)

@@ -10,6 +10,7 @@ files.completeUploadExternal (slack_sdk's files_upload_v2). HTTP 429 waits Retry
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -17,8 +18,10 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 
 from adapters.slack.blocks import form_view, message_blocks, needs_upload
 from bot.messages import Form, Image, Message, MessageRef
+from bot.outbox.pacing import RateLimiter
 
 RATE_LIMIT_RETRIES = 10
+METADATA_EVENT = "xgov_message"  # message metadata carrying the outbox key (find_sent)
 SERVER_ERROR_RETRIES = 3
 
 
@@ -30,13 +33,38 @@ def slack_client(token: str, base_url: str | None = None) -> WebClient:
     return client
 
 
+class _HoldingRateLimitHandler(RateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler (wait Retry-After, try again) that also holds every other sending thread."""
+
+    def __init__(self, limiter: RateLimiter, max_retry_count: int) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.limiter = limiter
+
+    def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:
+        if response is not None:
+            wait = next((values[0] for name, values in response.headers.items() if name.lower() == "retry-after"), "1")
+            self.limiter.hold(float(wait))
+        super().prepare_for_next_attempt(state=state, request=request, response=response, error=error)
+
+
 class SlackPort:
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, *, send_rate: float | None = None) -> None:
+        """`send_rate`: messages a second this process posts or updates at most (its share of the
+        workspace's allowance); a 429 holds every sending thread for its Retry-After."""
         self.client = client
+        self.limiter = RateLimiter(send_rate) if send_rate else None
+        if self.limiter:
+            client.retry_handlers = [_HoldingRateLimitHandler(self.limiter, RATE_LIMIT_RETRIES)
+                                     if isinstance(handler, RateLimitErrorRetryHandler) else handler
+                                     for handler in client.retry_handlers]
         self._users: dict[str, str] = {}  # e-mail -> user id
         self._dms: dict[str, str] = {}  # user id -> DM channel id
         self._channels: dict[str, str] = {}  # name -> channel id
         self._lock = threading.Lock()
+
+    def _pace(self) -> None:
+        if self.limiter:
+            self.limiter.wait()
 
     # --- addressing ---------------------------------------------------------------------
     def remember_user(self, email: str, user_id: str) -> None:
@@ -85,23 +113,40 @@ class SlackPort:
                 raise LookupError(f"the Slack app cannot see a channel named #{name}: invite it there")
 
     # --- the ChatPort -------------------------------------------------------------------
-    def send_to_user(self, email: str, message: Message) -> MessageRef:
-        return self._post(self._dm(email), message)
+    def send_to_user(self, email: str, message: Message, *, key: str = "") -> MessageRef:
+        return self._post(self._dm(email), message, key)
 
-    def post_to_channel(self, channel: str, message: Message) -> MessageRef:
-        return self._post(self.channel_id(channel), message)
+    def post_to_channel(self, channel: str, message: Message, *, key: str = "") -> MessageRef:
+        return self._post(self.channel_id(channel), message, key)
 
-    def _post(self, channel: str, message: Message) -> MessageRef:
+    def _post(self, channel: str, message: Message, key: str = "") -> MessageRef:
         blocks, text = message_blocks(message)
+        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": key}} if key else None
+        self._pace()
         response = self.client.chat_postMessage(channel=channel, blocks=blocks, text=text, unfurl_links=False,
-                                                unfurl_media=False)
+                                                unfurl_media=False, metadata=metadata)
         ref = MessageRef(conversation=response["channel"], message_id=response["ts"])
         if needs_upload(message):
             self._upload(response["channel"], message.image, "")
         return ref
 
+    def find_sent(self, key: str, operation: str, target: str, *, since: datetime) -> MessageRef | None:
+        """The message carrying this outbox key in its metadata, if Slack has it (after a crash)."""
+        channel = self._dm(target) if operation == "user" else self.channel_id(target)
+        cursor = None
+        while True:
+            page = self.client.conversations_history(channel=channel, oldest=f"{since.timestamp() - 60:.6f}",
+                                                     include_all_metadata=True, limit=200, cursor=cursor)
+            for found in page["messages"]:
+                if ((found.get("metadata") or {}).get("event_payload") or {}).get("key") == key:
+                    return MessageRef(conversation=channel, message_id=found["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+
     def update_message(self, ref: MessageRef, message: Message) -> MessageRef:
         blocks, text = message_blocks(message)
+        self._pace()
         try:
             self.client.chat_update(channel=ref.conversation, ts=ref.message_id, blocks=blocks, text=text)
         except SlackApiError as problem:

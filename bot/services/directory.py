@@ -93,6 +93,12 @@ def find_person(*, session: Session, email: str) -> PersonView | None:
     return _view(session, row[0], row[1]) if row else None
 
 
+def recipient_settings(*, session: Session, email: str) -> tuple[str | None, str | None]:
+    """(locale, time zone) of a person, (None, None) for an address not in the directory."""
+    row = session.execute(select(Person.locale, Person.timezone).where(Person.email == normalise_email(email))).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def get_person(*, session: Session, email: str) -> PersonView:
     return _view(session, _person_row(session, email))
 

@@ -9,6 +9,7 @@ replaced, so answers (and the recorded Calls) can share them without copying.
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -139,6 +140,7 @@ class SlackWorkspace:
             "chat.postEphemeral": self.chat_post_ephemeral,
             "conversations.open": self.conversations_open,
             "conversations.list": self.conversations_list,
+            "conversations.history": self.conversations_history,
             "conversations.join": self.conversations_join,
             "users.lookupByEmail": self.users_lookup_by_email,
             "users.info": self.users_info,
@@ -156,6 +158,7 @@ class SlackWorkspace:
         """Forget everything that happened; keep users and channels (membership resets)."""
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
+        self._last_ts = 0
         self.dms: dict[str, str] = {}
         self.messages: dict[str, list[dict]] = {}
         self.message_order: list[tuple[str, int]] = []  # (channel, index in messages[channel])
@@ -184,7 +187,10 @@ class SlackWorkspace:
         return f"{prefix}{next(self._ids):010d}"
 
     def next_ts(self) -> str:
-        micros = FIRST_TS_MICROS + 100 * next(self._ts)
+        """Unique and increasing, near the wall-clock time like Slack's (conversations.history's
+        `oldest` compares with it)."""
+        micros = max(FIRST_TS_MICROS + 100 * next(self._ts), int(time.time() * 1_000_000), self._last_ts + 1)
+        self._last_ts = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def issue_trigger_id(self) -> str:
@@ -326,6 +332,22 @@ class SlackWorkspace:
         limit = int(args.get("limit") or 100)
         channels = [self._public(c) for c in self.channels.values()][:limit]
         return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
+
+    def conversations_history(self, args: dict) -> dict:
+        """Newest first; `oldest`/`latest` bound the ts; metadata only with include_all_metadata."""
+        channel = self.resolve_channel(args.get("channel"))
+        if channel not in self.messages and channel not in self.channels and channel not in self.dms.values():
+            raise SlackError("channel_not_found")
+        oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or "inf")
+        limit = min(int(args.get("limit") or 100), 999)
+        found = [m for m in reversed(self.messages.get(channel, [])) if oldest <= float(m["ts"]) <= latest]
+        start = int(args.get("cursor") or 0)
+        page = found[start:start + limit]
+        if not flag(args.get("include_all_metadata")):
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + limit < len(found)
+        return {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def conversations_join(self, args: dict) -> dict:
         channel = self.channels.get(args.get("channel"))

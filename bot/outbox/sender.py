@@ -1,0 +1,204 @@
+"""OutboxSender: sends claimed outbox rows through the platforms' ports.
+
+- `deliver(ids)`: the process that made the rows sends them at once, in order, in the calling
+  thread (a person's answer does not wait for a poll).
+- `start()`: a drain thread claims due rows (scheduled fan-outs, deferred reminders, retries,
+  rows of other processes that died) and worker threads send them: rows to one person or channel
+  in order, different recipients side by side, as fast as the ports' rate limiters allow.
+- Rows left `sending` by a process that went silent are in doubt: the port is asked whether the
+  platform has the message (its key travels with it), and only if not is it sent again.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from datetime import timedelta
+from typing import Callable
+
+from bot.clock import Clock, system_clock
+from bot.outbox import processes, sending, store
+from bot.outbox.progress import FanoutProgress
+from bot.outbox.sending import Claimed
+from bot.ports import ChatPort
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class OutboxSender:
+    def __init__(self, db: Database, ports: dict[str, ChatPort], *, process_id: str, clock: Clock = system_clock,
+                 threads: int = 8, silent_after: timedelta = timedelta(seconds=30), poll_seconds: float = 0.5,
+                 heartbeat_seconds: float = 5.0, progress_seconds: float = 10.0) -> None:
+        self.db, self.ports, self.process_id, self.clock = db, ports, process_id, clock
+        self.platforms = tuple(ports)
+        self.threads, self.silent_after = max(1, threads), silent_after
+        self.poll_seconds, self.heartbeat_seconds = poll_seconds, heartbeat_seconds
+        self.progress = FanoutProgress(db, clock, every_seconds=progress_seconds)
+        self._lanes: dict[str, deque[Claimed]] = {}
+        self._ready: deque[str] = deque()
+        self._in_flight = 0
+        self._changed = threading.Condition()
+        self._stopping = threading.Event()
+        self._workers: list[threading.Thread] = []
+        self.on_heartbeat: Callable[[], None] | None = None  # the leader elector says it still leads
+
+    # -- the process itself ---------------------------------------------------------------------------
+    def register(self) -> None:
+        with self.db.unit_of_work() as session:
+            processes.register(session=session, process_id=self.process_id, platforms=self.platforms, now=self.clock())
+
+    def heartbeat(self) -> None:
+        with self.db.unit_of_work() as session:
+            processes.heartbeat(session=session, process_id=self.process_id, now=self.clock())
+
+    # -- sending at once ------------------------------------------------------------------------------
+    def deliver(self, ids: list[int]) -> None:
+        """Claim these rows (made by this process a moment ago) and send them in order, here."""
+        if not ids:
+            return
+        with self.db.unit_of_work() as session:
+            rows = [Claimed.of(row) for row in store.claim_ids(session=session, ids=ids, process=self.process_id,
+                                                                 now=self.clock())]
+        for row in rows:
+            self._send(row)
+
+    def _send(self, row: Claimed) -> None:
+        port = self.ports.get(row.platform)
+        if port is None:  # claimed only for our platforms; a mistake here must not lose the row
+            self._settle(row, sending.Outcome(store.FAILED, error=f"no port for {row.platform}",
+                                              retry_at=self.clock() + timedelta(minutes=1)))
+            return
+        self._settle(row, sending.send(port, row, self.clock()))
+
+    def _settle(self, row: Claimed, outcome: sending.Outcome) -> None:
+        with self.db.unit_of_work() as session:
+            store.settle(session=session, row_id=row.id, status=outcome.status, now=self.clock(),
+                         sent_ref=outcome.sent_ref, error=outcome.error, retry_at=outcome.retry_at)
+
+    # -- draining in the background -------------------------------------------------------------------
+    def start(self) -> None:
+        self.register()
+        for n in range(self.threads):
+            worker = threading.Thread(target=self._work, name=f"outbox-send-{n}", daemon=True)
+            worker.start()
+            self._workers.append(worker)
+        drain = threading.Thread(target=self._drain_forever, name="outbox-drain", daemon=True)
+        drain.start()
+        self._workers.append(drain)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()
+        with self._changed:
+            self._changed.notify_all()
+        for thread in self._workers:
+            thread.join(timeout)
+
+    def drain_once(self) -> int:
+        """One round: rows in doubt, then due rows; returns how many were handed to the workers."""
+        taken = self._take_in_doubt()
+        room = self.threads * 4 - self._queued()
+        if room > 0:
+            with self.db.unit_of_work() as session:
+                rows = [Claimed.of(row) for row in store.claim_due(session=session, platforms=self.platforms,
+                                                                     process=self.process_id, now=self.clock(),
+                                                                     limit=room)]
+            self._enqueue(rows)
+            taken += len(rows)
+        return taken
+
+    def _drain_forever(self) -> None:
+        last_beat = 0.0
+        while not self._stopping.is_set():
+            try:
+                if time.monotonic() - last_beat >= self.heartbeat_seconds:
+                    self.heartbeat()
+                    if self.on_heartbeat:
+                        self.on_heartbeat()
+                    last_beat = time.monotonic()
+                taken = self.drain_once()
+                self.progress.report()
+            except Exception:  # noqa: BLE001 - the database may be briefly away; keep draining
+                log.exception("outbox drain failed; trying again")
+                taken = 0
+            if not taken:
+                self._stopping.wait(self.poll_seconds)
+            else:
+                self._wait_for_room()
+
+    def _take_in_doubt(self) -> int:
+        with self.db.unit_of_work() as session:
+            rows = [Claimed.of(row) for row in store.claim_in_doubt(session=session, platforms=self.platforms,
+                                                                      process=self.process_id, now=self.clock(),
+                                                                      silent_for=self.silent_after)]
+        if rows:
+            log.warning("outbox: %d messages were being sent by a process that stopped; checking each", len(rows))
+        to_send = []
+        for row in rows:
+            try:
+                found = sending.find_sent(self.ports[row.platform], row)
+            except Exception as problem:  # noqa: BLE001 - cannot tell now: ask again on the next scan
+                log.warning("outbox %s: could not check whether it arrived (%s); will ask again", row.key, problem)
+                with self.db.unit_of_work() as session:
+                    store.leave_in_doubt(session=session, row_id=row.id)
+                continue
+            if found is not None:
+                log.info("outbox %s had arrived before the stop; not sent again", row.key)
+                self._settle(row, sending.Outcome(store.SENT, sent_ref=sending.codec.ref_to_json(found)))
+            else:
+                to_send.append(row)
+        self._enqueue(to_send)
+        return len(rows)
+
+    # -- lanes: one recipient's rows in order, recipients side by side ---------------------------------
+    def _enqueue(self, rows: list[Claimed]) -> None:
+        if not rows:
+            return
+        self.progress.watch({row.batch for row in rows})
+        with self._changed:
+            for row in rows:
+                lane = self._lanes.get(row.lane)
+                if lane is None:
+                    self._lanes[row.lane] = deque([row])
+                    self._ready.append(row.lane)
+                else:
+                    lane.append(row)
+            self._changed.notify_all()
+
+    def _queued(self) -> int:
+        with self._changed:
+            return sum(len(lane) for lane in self._lanes.values()) + self._in_flight
+
+    def _wait_for_room(self) -> None:
+        with self._changed:
+            while (not self._stopping.is_set()
+                   and sum(len(lane) for lane in self._lanes.values()) + self._in_flight > self.threads * 2):
+                self._changed.wait(self.poll_seconds)
+
+    def _work(self) -> None:
+        while True:
+            with self._changed:
+                while not self._ready and not self._stopping.is_set():
+                    self._changed.wait()
+                if self._stopping.is_set():
+                    return
+                lane_name = self._ready.popleft()
+                row = self._lanes[lane_name].popleft()
+                self._in_flight += 1
+            try:
+                self._send(row)
+            except Exception:  # noqa: BLE001 - the database failed while settling: the row stays claimed
+                log.exception("outbox %s: sending or settling failed", row.key)
+            finally:
+                with self._changed:
+                    self._in_flight -= 1
+                    if self._lanes[lane_name]:
+                        self._ready.append(lane_name)
+                    else:
+                        del self._lanes[lane_name]
+                    self._changed.notify_all()
+
+    def idle(self) -> bool:
+        """Nothing queued or being sent in this process."""
+        return self._queued() == 0

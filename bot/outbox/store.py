@@ -1,0 +1,121 @@
+"""Outbox rows: stored in the unit of work that decided them, claimed by one process, settled once.
+
+A row is `pending` until a process claims it (`sending`, with the process's id), then `sent`,
+`unreachable` (the platform refuses that person or channel), or `failed` (gave up). Claims use
+``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several processes drain one outbox without ever
+taking the same row; SQLite serialises writers and needs no such clause.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.models import OutboxMessage, XgovProcess
+
+PENDING, SENDING, SENT, FAILED, UNREACHABLE = "pending", "sending", "sent", "failed", "unreachable"
+USER, CHANNEL, UPDATE, UPLOAD = "user", "channel", "update", "upload"  # the ChatPort call a row makes
+NO_PROCESS = "in-doubt"  # claimed by no living process: the next in-doubt scan takes the row
+FRESH_FOR = timedelta(seconds=2)  # the process that made a row sends it; others wait this long first
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message a turn decided to send: becomes one outbox row."""
+
+    key: str
+    operation: str
+    target: str
+    payload: str
+    not_before: datetime
+
+
+def insert(*, session: Session, platform: str, batch: str, items: list[Outgoing], now: datetime) -> dict[str, int]:
+    """Store the items; an item whose key exists already is not stored again. Returns key -> row id
+    of the rows stored now."""
+    if not items:
+        return {}
+    rows = [{"key": item.key, "platform": platform, "batch": batch, "operation": item.operation,
+             "target": item.target, "payload": item.payload, "status": PENDING, "not_before": item.not_before,
+             "attempts": 0, "created_at": now} for item in items]
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted: dict[str, int] = {}
+    for start in range(0, len(rows), 1000):
+        statement = (dialect.insert(OutboxMessage).values(rows[start:start + 1000])
+                     .on_conflict_do_nothing(index_elements=["key"])
+                     .returning(OutboxMessage.key, OutboxMessage.id))
+        inserted.update(dict(session.execute(statement).all()))
+    return inserted
+
+
+def claim_ids(*, session: Session, ids: list[int], process: str, now: datetime) -> list[OutboxMessage]:
+    """Claim these rows if still pending and due, in id order (the order the turn queued them)."""
+    if not ids:
+        return []
+    query = (select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status == PENDING,
+                                         OutboxMessage.not_before <= now)
+             .order_by(OutboxMessage.id).with_for_update(skip_locked=True))
+    return _claim(session, list(session.scalars(query)), process, now)
+
+
+def claim_due(*, session: Session, platforms: tuple[str, ...], process: str, now: datetime,
+              limit: int) -> list[OutboxMessage]:
+    """Claim up to `limit` pending rows that are due, oldest first, skipping rows other processes hold."""
+    query = (select(OutboxMessage)
+             .where(OutboxMessage.platform.in_(platforms), OutboxMessage.status == PENDING,
+                    OutboxMessage.not_before <= now, OutboxMessage.created_at <= now - FRESH_FOR)
+             .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True))
+    return _claim(session, list(session.scalars(query)), process, now)
+
+
+def claim_in_doubt(*, session: Session, platforms: tuple[str, ...], process: str, now: datetime,
+                   silent_for: timedelta, limit: int = 500) -> list[OutboxMessage]:
+    """Rows left `sending` by a process that stopped saying it is alive (killed, crashed): this
+    process takes them over; whether each reached the platform is still to be found out."""
+    alive = select(XgovProcess.id).where(XgovProcess.seen_at >= now - silent_for)
+    query = (select(OutboxMessage)
+             .where(OutboxMessage.platform.in_(platforms), OutboxMessage.status == SENDING,
+                    OutboxMessage.claimed_by.not_in(alive))
+             .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True))
+    return _claim(session, list(session.scalars(query)), process, now, status=SENDING, count_attempt=False)
+
+
+def _claim(session: Session, rows: list[OutboxMessage], process: str, now: datetime, *, status: str = SENDING,
+           count_attempt: bool = True) -> list[OutboxMessage]:
+    for row in rows:
+        row.status, row.claimed_by, row.claimed_at = status, process, now
+        if count_attempt:
+            row.attempts += 1
+    session.flush()
+    return rows
+
+
+def settle(*, session: Session, row_id: int, status: str, now: datetime, sent_ref: str | None = None,
+           error: str | None = None, retry_at: datetime | None = None) -> None:
+    """Record how a claimed row ended; with `retry_at` it goes back to pending until then."""
+    values: dict = {"status": PENDING if retry_at else status, "error": error}
+    if retry_at:
+        values["not_before"] = retry_at
+    if status == SENT:
+        values.update(sent_at=now, sent_ref=sent_ref)
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+
+
+def leave_in_doubt(*, session: Session, row_id: int) -> None:
+    """Whether the row reached the platform could not be found out now: the next scan asks again."""
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(claimed_by=NO_PROCESS))
+
+
+def batch_counts(*, session: Session, batch: str) -> dict[str, int]:
+    query = select(OutboxMessage.status, func.count()).where(OutboxMessage.batch == batch).group_by(OutboxMessage.status)
+    return dict(session.execute(query).all())
+
+
+def waiting(*, session: Session, platforms: tuple[str, ...]) -> int:
+    """Rows not yet settled (pending or being sent)."""
+    query = select(func.count()).where(OutboxMessage.platform.in_(platforms),
+                                       OutboxMessage.status.in_((PENDING, SENDING)))
+    return session.scalar(query) or 0
