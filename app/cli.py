@@ -70,7 +70,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     import logging
 
+    from app.background import Background
     from app.web import build_web_app, serve
+    from app.wiring import console_bot
     from storage.db import Database
     from storage.migrate import upgrade
 
@@ -81,22 +83,43 @@ def cmd_run(args: argparse.Namespace) -> int:
     log = logging.getLogger("xgov")
     db = Database(settings.database_url)
     web_app = build_web_app(db=db, settings=settings)
-    if args.platform in ("slack", "all"):
+    background = Background(db, settings)
+    chosen = args.platform or settings.platform
+    if chosen == "console":
+        bot, _console = console_bot(settings)
+        background.serve(lambda: bot)
+    if chosen in ("slack", "all"):
         from app.slack_cli import attach_slack
 
-        if not attach_slack(web_app, db=db, settings=settings, log=log):
+        slack = attach_slack(web_app, db=db, settings=settings, log=log)
+        if slack is None:
             return 2
-    if args.platform in ("teams", "all"):
+        background.serve(lambda: slack.bot)
+    if chosen in ("teams", "all"):
         from app.teams_cli import attach_teams
 
-        if not attach_teams(web_app, db=db, settings=settings, log=log):
+        teams = attach_teams(web_app, db=db, settings=settings, log=log)
+        if teams is None:
             return 2
-    log.info("xgov web server on port %s; platform: %s", port, args.platform)
+        background.serve(lambda: teams.bot)
+    web_app.on_startup.append(background.on_startup)
+    web_app.on_cleanup.append(background.on_cleanup)
+    log.info("xgov web server on port %s; platform: %s", port, chosen)
     if settings.web_secret:
         log.info("Dashboard at %s/dashboard: governance admins get a link with /xgov dashboard", settings.public_url)
     else:
         log.warning("Dashboard switched off: set XGOV_WEB_SECRET to a long random value")
     serve(web_app, port)
+    return 0
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    from app.scheduler import Scheduler
+    from app.wiring import cli_bot
+
+    scheduler = Scheduler(cli_bot(settings_from(args)), process_id="xgov-jobs")
+    for when, title in scheduler.upcoming(limit=args.limit):
+        print(f"{when:%Y-%m-%d %H:%M} UTC  {title}")
     return 0
 
 
@@ -128,12 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     run = commands.add_parser("run", help="serve the bot: its web server with the dashboard")
-    run.add_argument("--platform", choices=("console", "slack", "teams", "all"), default="console",
+    run.add_argument("--platform", choices=("console", "slack", "teams", "all"), default=None,
                      help="console: messages go to the console mailbox (xgov chat reads them); "
                           "slack: /slack/events, or Socket Mode when SLACK_APP_TOKEN is set (docs/slack.md); "
-                          "teams: /api/messages (docs/teams.md); all: Slack and Teams from one process")
+                          "teams: /api/messages (docs/teams.md); all: Slack and Teams from one process "
+                          "(default: XGOV_PLATFORM, console)")
     run.add_argument("--port", type=int, help="overrides XGOV_HTTP_PORT")
     run.set_defaults(func=cmd_run)
+
+    jobs = commands.add_parser("jobs", help="the next scheduled jobs (digests, surveys, reminders, nudges)")
+    jobs.add_argument("--limit", type=int, default=20)
+    jobs.set_defaults(func=cmd_jobs)
 
     from app import digest_cli, slack_cli, survey_cli, teams_cli
 

@@ -11,8 +11,9 @@ from bot.config import Settings
 from storage.db import Database
 
 
-def attach_slack(web_app: web.Application, *, db: Database, settings: Settings, log: logging.Logger) -> bool:
-    """Serve Slack beside the dashboard; False (after saying why) when the credentials are missing."""
+def attach_slack(web_app: web.Application, *, db: Database, settings: Settings, log: logging.Logger):
+    """Serve Slack beside the dashboard: its SlackPlatform, or None (after saying why) when the
+    credentials are missing."""
     from adapters.slack.bolt_app import slack_platform
     from adapters.slack.http import EVENTS_PATH, add_slack_routes
     from adapters.slack.settings import SlackSettings
@@ -23,7 +24,7 @@ def attach_slack(web_app: web.Application, *, db: Database, settings: Settings, 
         for problem in slack.problems():
             log.error("Slack: %s", problem)
         log.error("Slack: see docs/slack.md to create the app from adapters/slack/manifest.yml")
-        return False
+        return None
     platform = slack_platform(db=db, settings=settings, slack=slack)
     if slack.socket_mode:
         handler = start_socket_mode(platform.app, slack.app_token)
@@ -33,7 +34,7 @@ def attach_slack(web_app: web.Application, *, db: Database, settings: Settings, 
         add_slack_routes(web_app, platform.app)
         log.info("Slack: HTTP mode; Request URL %s%s", settings.public_url.rstrip("/"), EVENTS_PATH)
     log.info("Slack: Web API at %s", platform.port.client.base_url)
-    return True
+    return platform
 
 
 async def _close(handler) -> None:

@@ -89,6 +89,37 @@ def cmd_anonymity(args):
     return 0
 
 
+def cmd_schedule(args):
+    from bot.services.survey_schedules import add_schedule
+
+    audience, _sep, unit = args.audience.partition(":")
+    view = _run(args, lambda turn: add_schedule(session=turn.session, key=args.survey, cadence=args.cadence,
+                                                weekday=args.day, hour=args.hour, timezone=args.tz,
+                                                audience=audience, unit=unit or None, window_days=args.days,
+                                                k=args.k, max_reminders=args.reminders, now=turn.now))
+    print(f"Schedule {view.id}: {view.survey_key} {view.cadence}, {view.weekday} {view.hour:02d}:00 {view.timezone}, "
+          f"to {view.audience}, open {view.window_days} days. xgov run sends it; xgov jobs shows when.")
+    return 0
+
+
+def cmd_schedules(args):
+    from bot.services.survey_schedules import list_schedules
+
+    for view in _run(args, lambda turn: list_schedules(session=turn.session)):
+        print(f"{view.id:4}  {view.survey_key:20} {view.cadence:10} {view.weekday} {view.hour:02d}:00 "
+              f"{view.timezone:16} {view.audience:16} {view.window_days} days, k={view.k}, "
+              f"reminders {view.max_reminders}")
+    return 0
+
+
+def cmd_unschedule(args):
+    from bot.services.survey_schedules import remove_schedule
+
+    _run(args, lambda turn: remove_schedule(session=turn.session, schedule_id=args.id))
+    print(f"Schedule {args.id} removed; waves already open stay open.")
+    return 0
+
+
 def register(commands) -> None:
     survey = commands.add_parser("survey", help="pulses, the maturity survey, the diagnostic")
     survey.add_argument("--lang", choices=("pl", "en"), default="en", help="language of printed texts")
@@ -114,6 +145,22 @@ def register(commands) -> None:
     results.add_argument("--format", choices=("table", "json"), default="table")
     results.add_argument("--unit", help="only this org unit and its sub-units")
     results.set_defaults(func=cmd_results)
+    schedule = sub.add_parser("schedule", help="send a survey on a cadence (xgov run does it)")
+    schedule.add_argument("survey")
+    schedule.add_argument("--cadence", choices=("weekly", "biweekly", "monthly", "quarterly"), required=True,
+                          help="monthly and quarterly: the first --day of the month")
+    schedule.add_argument("--day", default="mon", help="mon..sun")
+    schedule.add_argument("--hour", type=int, default=10)
+    schedule.add_argument("--tz", default="Europe/Warsaw")
+    schedule.add_argument("--audience", default="everyone", help="everyone, managers or unit:NAME")
+    schedule.add_argument("--days", type=int, default=7, help="answer window in days")
+    schedule.add_argument("--k", type=int, default=5)
+    schedule.add_argument("--reminders", type=int, default=2)
+    schedule.set_defaults(func=cmd_schedule)
+    sub.add_parser("schedules", help="the survey schedules").set_defaults(func=cmd_schedules)
+    unschedule = sub.add_parser("unschedule", help="stop a survey schedule")
+    unschedule.add_argument("id", type=int)
+    unschedule.set_defaults(func=cmd_unschedule)
     anonymity = sub.add_parser("anonymity", help="anonymous or identified; cannot be weakened once answered")
     anonymity.add_argument("survey")
     anonymity.add_argument("mode", choices=("anonymous", "identified"))

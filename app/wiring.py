@@ -23,9 +23,18 @@ def console_bot(settings: Settings, mailbox: str | None = None) -> tuple[XgovBot
     return XgovBot(db=Database(settings.database_url), port=port, settings=settings), port
 
 
+def cli_bot(settings: Settings) -> XgovBot:
+    """The bot of a command: on the console platform it sends through the console mailbox; for Slack
+    or Teams (XGOV_PLATFORM) its messages wait in the outbox, and `xgov run` sends them."""
+    if settings.platform == "console":
+        return console_bot(settings)[0]
+    upgrade(settings.database_url)
+    return XgovBot(db=Database(settings.database_url), port=None, settings=settings, platform=settings.platform)
+
+
 def run_cli_job(settings: Settings, lang: str, job: Callable[[Turn], T]) -> T:
     """Run a command-line job through the bot; a refusal is printed in `lang` and exits with 2."""
-    bot, _port = console_bot(settings)
+    bot = cli_bot(settings)
     try:
         return bot.run_job(job)
     except UserError as refusal:

@@ -25,10 +25,13 @@ def digest_for(turn: Turn, period: Period) -> Digest:
     return compute_digest(turn.session, period, now=turn.now)
 
 
-def post_digest(turn: Turn, period: Period) -> Digest:
+def post_digest(turn: Turn, period: Period, *, only_channel: str | None = None) -> Digest:
+    """Post to every governance channel, or to `only_channel` (its own scheduled job)."""
     digest = digest_for(turn, period)
     images_by_locale: dict[str, dict[str, bytes]] = {}
     for channel in governance_channels(session=turn.session, settings=turn.settings):
+        if only_channel is not None and channel.name != only_channel:
+            continue
         if channel.locale not in images_by_locale:  # charts take a while: once per language
             images_by_locale[channel.locale] = charts.all_charts(digest, channel.locale)
         images = images_by_locale[channel.locale]

@@ -42,27 +42,46 @@ class OutboxSender:
         self._changed = threading.Condition()
         self._stopping = threading.Event()
         self._workers: list[threading.Thread] = []
-        self.on_heartbeat: Callable[[], None] | None = None  # the leader elector says it still leads
+        self.is_leader: Callable[[], bool] = lambda: False  # shown beside the heartbeat (xgov_processes.leader)
+        self._registered = False
+        self._last_beat = 0.0
+
+    def add_port(self, platform: str, port: ChatPort) -> None:
+        """Another platform served by this process (xgov run --platform all)."""
+        self.ports[platform] = port
+        self.platforms = tuple(self.ports)
 
     # -- the process itself ---------------------------------------------------------------------------
     def register(self) -> None:
         with self.db.unit_of_work() as session:
             processes.register(session=session, process_id=self.process_id, platforms=self.platforms, now=self.clock())
+        self._registered, self._last_beat = True, time.monotonic()
 
     def heartbeat(self) -> None:
         with self.db.unit_of_work() as session:
-            processes.heartbeat(session=session, process_id=self.process_id, now=self.clock())
+            processes.heartbeat(session=session, process_id=self.process_id, now=self.clock(), leader=self.is_leader())
+        self._last_beat = time.monotonic()
+
+    def _keep_alive(self) -> None:
+        """Rows this process claims must not look abandoned: say it is alive before and while sending."""
+        if not self._registered:
+            self.register()
+        elif time.monotonic() - self._last_beat >= self.heartbeat_seconds:
+            self.heartbeat()
 
     # -- sending at once ------------------------------------------------------------------------------
     def deliver(self, ids: list[int]) -> None:
         """Claim these rows (made by this process a moment ago) and send them in order, here."""
         if not ids:
             return
+        self._keep_alive()
         with self.db.unit_of_work() as session:
             rows = [Claimed.of(row) for row in store.claim_ids(session=session, ids=ids, process=self.process_id,
                                                                  now=self.clock())]
         for row in rows:
             self._send(row)
+            if len(rows) > 1:
+                self._keep_alive()
 
     def _send(self, row: Claimed) -> None:
         port = self.ports.get(row.platform)
@@ -109,14 +128,9 @@ class OutboxSender:
         return taken
 
     def _drain_forever(self) -> None:
-        last_beat = 0.0
         while not self._stopping.is_set():
             try:
-                if time.monotonic() - last_beat >= self.heartbeat_seconds:
-                    self.heartbeat()
-                    if self.on_heartbeat:
-                        self.on_heartbeat()
-                    last_beat = time.monotonic()
+                self._keep_alive()
                 taken = self.drain_once()
                 self.progress.report()
             except Exception:  # noqa: BLE001 - the database may be briefly away; keep draining
