@@ -45,3 +45,13 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def insert_ignoring_duplicates(session: Session, model, rows: list[dict]):
+    """INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite): a row whose key exists is skipped,
+    and a concurrent insert of the same key waits for the other transaction, then is skipped. No
+    savepoint is needed (pysqlite's savepoints would commit a transaction they started)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).values(rows).on_conflict_do_nothing()

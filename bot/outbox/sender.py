@@ -83,6 +83,17 @@ class OutboxSender:
             if len(rows) > 1:
                 self._keep_alive()
 
+    def send_due(self, limit: int = 1000) -> int:
+        """Claim due rows and send them here, one after another (a command line, a test); returns how many."""
+        self._keep_alive()
+        with self.db.unit_of_work() as session:
+            rows = [Claimed.of(row) for row in store.claim_due(session=session, platforms=self.platforms,
+                                                                 process=self.process_id, now=self.clock(),
+                                                                 limit=limit)]
+        for row in rows:
+            self._send(row)
+        return len(rows)
+
     def _send(self, row: Claimed) -> None:
         port = self.ports.get(row.platform)
         if port is None:  # claimed only for our platforms; a mistake here must not lose the row

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage.db import insert_ignoring_duplicates
 from storage.models import OutboxMessage, XgovProcess
 
 PENDING, SENDING, SENT, FAILED, UNREACHABLE = "pending", "sending", "sent", "failed", "unreachable"
@@ -41,11 +41,9 @@ def insert(*, session: Session, platform: str, batch: str, items: list[Outgoing]
     rows = [{"key": item.key, "platform": platform, "batch": batch, "operation": item.operation,
              "target": item.target, "payload": item.payload, "status": PENDING, "not_before": item.not_before,
              "attempts": 0, "created_at": now} for item in items]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     inserted: dict[str, int] = {}
     for start in range(0, len(rows), 1000):
-        statement = (dialect.insert(OutboxMessage).values(rows[start:start + 1000])
-                     .on_conflict_do_nothing(index_elements=["key"])
+        statement = (insert_ignoring_duplicates(session, OutboxMessage, rows[start:start + 1000])
                      .returning(OutboxMessage.key, OutboxMessage.id))
         inserted.update(dict(session.execute(statement).all()))
     return inserted

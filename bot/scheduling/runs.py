@@ -4,24 +4,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.db import insert_ignoring_duplicates
 from storage.models import InboundDelivery, OutboxMessage, ScheduledRun
 
 
 def claim(*, session: Session, job: str, slot: datetime, now: datetime, by: str) -> bool:
     """Record the slot in this unit of work; False when it ran (or is running) elsewhere. A second
     leader racing on the same slot waits for the first's transaction on the key, then finds it."""
-    savepoint = session.begin_nested()
-    try:
-        session.add(ScheduledRun(job=job[:120], slot=slot, ran_at=now, ran_by=by[:64]))
-        session.flush()
-    except IntegrityError:
-        savepoint.rollback()
-        return False
-    savepoint.commit()
-    return True
+    statement = insert_ignoring_duplicates(session, ScheduledRun,
+                                           [{"job": job[:120], "slot": slot, "ran_at": now, "ran_by": by[:64]}])
+    return len(session.execute(statement.returning(ScheduledRun.job)).all()) == 1  # rowcount is not reliable here
 
 
 def has_run(*, session: Session, job: str, slot: datetime) -> bool:

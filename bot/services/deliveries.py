@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.db import insert_ignoring_duplicates
 from storage.models import InboundDelivery
 
 
@@ -16,13 +16,7 @@ def claim(*, session: Session, platform: str, delivery_id: str, now: datetime) -
     The row commits or rolls back with the work it guards, so a crash before the commit lets a
     retry through, and two replicas racing on one id end with one handler (the second waits for
     the first's transaction on the primary key, then finds the row)."""
-    savepoint = session.begin_nested()
-    try:
-        session.add(InboundDelivery(platform=platform, delivery_id=delivery_id[:200], received_at=now))
-        session.flush()
-    except IntegrityError:
-        savepoint.rollback()
-        return False
-    savepoint.commit()
-    return True
+    statement = insert_ignoring_duplicates(session, InboundDelivery, [
+        {"platform": platform, "delivery_id": delivery_id[:200], "received_at": now}])
+    return len(session.execute(statement.returning(InboundDelivery.delivery_id)).all()) == 1  # rowcount is not reliable here
 
