@@ -55,9 +55,10 @@ def register(commands) -> None:
     package.set_defaults(func=cmd_package)
 
 
-def attach_teams(web_app, *, db, settings, log) -> bool:
-    """Serve Teams at /api/messages beside the dashboard; False (after saying why) without credentials,
-    unless XGOV_TEAMS_DEVELOPMENT allows it, which is said loudly."""
+def attach_teams(web_app, *, db, settings, log):
+    """Serve Teams at /api/messages beside the dashboard: its TeamsPlatform (whose bot exists once the
+    server started), or None (after saying why) without credentials, unless XGOV_TEAMS_DEVELOPMENT
+    allows it, which is said loudly."""
     from adapters.teams.app import MESSAGES_PATH, add_teams_routes
     from adapters.teams.settings import TeamsSettings
 
@@ -66,12 +67,12 @@ def attach_teams(web_app, *, db, settings, log) -> bool:
         for problem in teams.problems():
             log.error("Teams: %s", problem)
         log.error("Teams: see docs/teams.md; XGOV_TEAMS_DEVELOPMENT=1 runs without credentials for local tests only")
-        return False
+        return None
     if teams.development and not teams.has_credentials:
         log.warning("=" * 72)
         log.warning("Teams: DEVELOPMENT MODE, no credentials: requests to %s are NOT authenticated.", MESSAGES_PATH)
         log.warning("Teams: anyone who can reach this port can act as anyone. Never use this in production.")
         log.warning("=" * 72)
-    add_teams_routes(web_app, db=db, settings=settings, teams=teams)
+    platform = add_teams_routes(web_app, db=db, settings=settings, teams=teams)
     log.info("Teams: messaging endpoint %s%s", settings.public_url.rstrip("/"), MESSAGES_PATH)
-    return True
+    return platform

@@ -1,4 +1,5 @@
-"""The bot's web server (aiohttp): ``/dashboard`` for governance admins with a signed link, ``/healthz``.
+"""The bot's web server (aiohttp): ``/dashboard`` for governance admins with a signed link, ``/healthz``,
+``/images/{token}.png`` for the charts Teams cards link to.
 
 Slack's ``/slack/events`` and Teams' ``/api/messages`` join this application in their adapters.
 """
@@ -10,6 +11,8 @@ import logging
 
 from aiohttp import web
 
+from adapters.teams.images import CACHE_HEADERS
+from bot.services.published_images import find_image
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.digest.period import parse_period
@@ -45,8 +48,17 @@ def build_web_app(*, db: Database, settings: Settings, clock: Clock = system_clo
         return web.Response(status=status, text=body, content_type="text/html", charset="utf-8",
                             headers=SECURITY_HEADERS)
 
+    async def published_image(request: web.Request) -> web.Response:
+        """A chart a Teams card links to (adapters/teams/images.py): the token is the only key."""
+        found = await asyncio.get_running_loop().run_in_executor(None, find_image, db, request.match_info["token"])
+        if found is None:
+            return web.Response(status=404, text="no such image", headers={"Cache-Control": "no-store"})
+        content_type, data = found
+        return web.Response(body=data, content_type=content_type, headers=CACHE_HEADERS)
+
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/dashboard", dashboard)
+    app.router.add_get("/images/{token}.png", published_image)
     return app
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -327,3 +328,14 @@ class SurveySchedule(Base):
     k: Mapped[int] = mapped_column(Integer, default=5)
     max_reminders: Mapped[int] = mapped_column(Integer, default=2)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PublishedImage(Base):
+    """An image served at ``/images/{id}.png`` on the public URL, for chat clients that only show
+    images from an https address (Teams cards). ``id`` is an unguessable random token."""
+
+    __tablename__ = "published_images"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -15,6 +15,7 @@ from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
 from adapters.teams.handler import XgovTeamsHandler
+from adapters.teams.images import ImagePublisher
 from adapters.teams.port import TeamsPort
 from adapters.teams.references import ReferenceStore
 from adapters.teams.settings import TeamsSettings
@@ -62,7 +63,8 @@ def add_teams_routes(web_app: web.Application, *, db: Database, settings: Settin
 
         platform.port = TeamsPort(platform.adapter, teams.app_id, platform.store, asyncio.get_running_loop(),
                                   governance_channel=settings.governance_channel,
-                                  default_locale=settings.default_locale)
+                                  default_locale=settings.default_locale,
+                                  image_url=ImagePublisher(db, settings.public_url, clock))
         platform.bot = XgovBot(db=db, port=platform.port, settings=settings, clock=clock, platform=PLATFORM)
         platform.handler = XgovTeamsHandler(platform.bot, platform.store, executor)
 

@@ -3,6 +3,11 @@
 Every activity from a person stores where the bot may write to them later (their personal chat)
 and, in a team, to its channels by name; the bot itself (sync: database, port) runs on worker
 threads so that the event loop stays free for the port's proactive sends.
+
+The "Report as friction" message action: ``composeExtension/fetchTask`` runs /friction with the
+chosen message and answers with the report form the core opens (caught through
+adapters/teams/dialogs.py) as the dialog; the dialog's Send arrives as
+``composeExtension/submitAction`` and is handled as that form's submission.
 """
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import logging
 from concurrent.futures import Executor
 from typing import Callable
 
-from botbuilder.core import CardFactory, TurnContext
+from botbuilder.core import CardFactory, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo, teams_get_team_info
 from botbuilder.schema import ChannelAccount, ConversationAccount
 from botbuilder.schema.teams import (
@@ -19,23 +24,33 @@ from botbuilder.schema.teams import (
 )
 
 from adapters.teams import inbound
-from adapters.teams.cards import message_card
+from adapters.teams.cards import form_card
+from adapters.teams.dialogs import Dialogs
 from adapters.teams.port import message_ref_of
 from adapters.teams.references import ReferenceStore
 from bot.app import XGOV_SUBCOMMANDS, XgovBot
 from bot.events import Actor, CommandEvent
-from bot.i18n import normalise_locale, translator
-from bot.messages import Message
 
 log = logging.getLogger(__name__)
 REPORT_ACTION = "reportFriction"  # the message action's command id in the Teams app manifest
 
 
 class XgovTeamsHandler(TeamsActivityHandler):
-    def __init__(self, bot: XgovBot, store: ReferenceStore, executor: Executor | None = None) -> None:
+    def __init__(self, bot: XgovBot, store: ReferenceStore, executor: Executor | None = None,
+                 dialogs: Dialogs | None = None) -> None:
+        """`dialogs`: shared with the port (by default the bot's port's), so that a form the core opens
+        for the message action comes back here as the dialog."""
         self.bot = bot
         self.store = store
         self.executor = executor
+        self.dialogs = dialogs or getattr(bot.port, "dialogs", None) or Dialogs()
+
+    @staticmethod
+    def _create_invoke_response(body: object = None) -> InvokeResponse:
+        """An invoke's answer with its body still a model: botbuilder 4.17's CloudAdapter.process serializes
+        the body itself, and fails on the dict ActivityHandler would put there ('dict' object has no
+        attribute 'is_xml_model'; microsoft/botbuilder-python#1759, microsoft/teams-sdk#2510)."""
+        return InvokeResponse(status=200, body=body)
 
     async def _sync(self, fn: Callable, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
@@ -73,18 +88,37 @@ class XgovTeamsHandler(TeamsActivityHandler):
     # -- the "Report as friction" message action -------------------------------------------------
     async def on_teams_messaging_extension_fetch_task(self, turn_context: TurnContext,
                                                       action: MessagingExtensionAction):
+        """The dialog: the report form the core opens, filled in with the chosen message. Without a form
+        (a stranger: the core answered in the chat instead) the empty answer opens no dialog."""
         actor = await self._actor(turn_context)
-        if actor is None:
+        if actor is None or action.command_id != REPORT_ACTION:
             return MessagingExtensionActionResponse()
         payload = action.message_payload
         quoted = inbound.plain(payload.body.content if payload and payload.body else "")
-        await self._sync(self.bot.handle, CommandEvent(actor=actor, command="/friction", quoted=quoted,
-                                                       trigger="teams"))
-        _ = translator(normalise_locale(actor.locale) or self.bot.settings.default_locale)
-        card = message_card(Message(header=_("Report a friction"),
-                                    text=_("The report form is waiting in your chat with xgov.")))
+        trigger = self.dialogs.expect()
+        try:
+            await self._sync(self.bot.handle, CommandEvent(actor=actor, command="/friction", quoted=quoted,
+                                                           trigger=trigger))
+        finally:
+            form = self.dialogs.take(trigger)
+        if form is None:
+            return MessagingExtensionActionResponse()
+        card = CardFactory.adaptive_card(form_card(form))
         return MessagingExtensionActionResponse(task=TaskModuleContinueResponse(
-            value=TaskModuleTaskInfo(title=_("Report a friction"), card=CardFactory.adaptive_card(card))))
+            value=TaskModuleTaskInfo(title=form.title or form.form_id, card=card)))
+
+    async def on_teams_messaging_extension_submit_action(self, turn_context: TurnContext,
+                                                         action: MessagingExtensionAction):
+        """The dialog's Send (or Cancel): its data as a card submit; the answer closes the dialog, and
+        the core's reply arrives in the personal chat."""
+        actor = await self._actor(turn_context)
+        if actor is not None and action.command_id == REPORT_ACTION:
+            activity = turn_context.activity
+            delivery = inbound.delivery_id(activity.conversation.id, activity.id)
+            event = inbound.submit_event(action.data, actor, None, delivery=delivery)
+            if event is not None:
+                await self._sync(self.bot.handle, event)
+        return MessagingExtensionActionResponse()
 
     # -- who is writing -----------------------------------------------------------------------------
     async def _actor(self, turn_context: TurnContext) -> Actor | None:

@@ -16,17 +16,20 @@ callback, bot_app_id)``, which both adapters have.
 
 Addressing: a person by e-mail -> the reference of their personal chat with the bot; a channel by
 name -> the channel's reference (adapters/teams/references.py). Both are saved by the activity
-handler when Teams tells the bot about them; without one the port raises Unreachable. Messages go
-out as Send to Conversation (a new message, a new post in a channel, never a reply), as one Adaptive
-Card (adapters/teams/cards.py) with a notification summary. A form is a form card in the person's
-personal chat (Teams opens no dialog without a task module).
+handler when Teams tells the bot about them; without one the port raises Unreachable (for a person,
+the first time, the governance channel is told: person_not_reached; see Errors). Messages go out as
+Send to Conversation (a new message, a new post in a channel, never a reply), as one Adaptive Card
+(adapters/teams/cards.py) with a notification summary. A form is a form card in the person's
+personal chat, except one opened with a trigger the handler expects (adapters/teams/dialogs.py):
+that one becomes the handler's dialog (the message action's task module).
 
 Images: inside the card when cards.py can (an https URL, or PNG/JPEG/GIF bytes of at most
 IMAGE_DATA_BYTES as a data: URI). Larger bytes: at an https URL if the port was given ``image_url``
-(something that publishes them); else, when they fit in the activity (ACTIVITY_BYTES, below Teams'
-~28 KB per message), beside the card as Teams' inline image attachment (contentType image/png,
-contentUrl data:…); else the card says the image was left out (cards.py) and a warning is logged.
-The digest's charts (20–110 KB PNGs) need ``image_url``: Teams has no other place for them.
+(adapters/teams/images.py's ImagePublisher: stored in the database, served by the bot's web
+server); else, when they fit in the activity (ACTIVITY_BYTES, below Teams' ~28 KB per message),
+beside the card as Teams' inline image attachment (contentType image/png, contentUrl data:…); else
+the card says the image was left out (cards.py) and it is logged. The digest's charts (20–110 KB
+PNGs) need ``image_url`` and an https XGOV_PUBLIC_URL: Teams has no other place for them.
 
 Errors (HTTP status of the Connector's answer):
 
@@ -34,6 +37,9 @@ Errors (HTTP status of the Connector's answer):
   marked unreachable; the first time, the governance channel is told (person_unreachable, in the
   default language); Unreachable is raised. Later sends to that person raise Unreachable without a
   request, until the handler saves a new reference (the person opens or writes to the bot again).
+* No reference for a person (they never opened xgov and are in no team that has it): recorded as
+  unreachable without a reference; the first time, the governance channel is told
+  (person_not_reached); Unreachable is raised, without a request.
 * 404 to a person: the reference is stale: Unreachable. In an update: LookupError.
 * 403 or 404 to a channel: Unreachable, with what the operator should do.
 * 429: wait Retry-After (RETRY_AFTER_DEFAULT when absent, at most RETRY_AFTER_CAP) and retry, up to
@@ -42,8 +48,8 @@ Errors (HTTP status of the Connector's answer):
   BACKOFF_FIRST·2ⁿ s (+ up to 10 % jitter) and retry, up to SERVER_ERROR_RETRIES times.
 * Anything else, or retries used up: TeamsApiError. Nothing is dropped silently.
 
-Pacing: a Pacer shared by all threads keeps every request within CONVERSATION_LIMITS per
-conversation and APP_LIMITS for the app, so that 429s are the exception.
+Pacing: a Pacer (adapters/teams/pacing.py) shared by all threads keeps every request within Teams'
+limits per conversation and for the app, so that 429s are the exception.
 """
 from __future__ import annotations
 
@@ -65,20 +71,15 @@ from botbuilder.schema import (
 from msrest.exceptions import ClientRequestError
 
 from adapters.teams.cards import IMAGE_DATA_BYTES, IMAGE_TYPES, form_card, message_card, summary_text
+from adapters.teams.dialogs import Dialogs
+from adapters.teams.pacing import Pacer
 from adapters.teams.references import ReferenceStore
 from bot.general_messages import person_unreachable
-from bot.i18n import translator
+from bot.i18n import Translate, translator
 from bot.messages import Form, Image, Message, MessageRef
 from bot.ports import Unreachable
 
 log = logging.getLogger(__name__)
-
-# Teams' limits, "Optimize your bot with rate limiting in Teams"
-# (learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit): per bot per thread (a personal
-# chat, group chat or channel) 7 operations in 1 s, 8 in 2 s, 60 in 30 s, 1800 in 3600 s; 50 requests
-# a second per app per tenant in all. We keep 30 a second app-wide: room for the handler's replies.
-CONVERSATION_LIMITS = ((1.0, 7), (2.0, 8), (30.0, 60), (3600.0, 1800))  # (seconds, operations)
-APP_LIMITS = ((1.0, 30),)
 RATE_LIMIT_RETRIES = 5
 RETRY_AFTER_DEFAULT, RETRY_AFTER_CAP = 1.0, 60.0
 SERVER_ERROR_RETRIES = 3
@@ -97,82 +98,33 @@ class TeamsApiError(RuntimeError):
         self.status, self.code = status, code
 
 
-# --- pacing ------------------------------------------------------------------------------
-
-class Pacer:
-    """Sliding windows over request times, per conversation and app-wide, shared by all threads.
-
-    A request counts from when it is let through; when it finishes its time becomes the finish
-    time (the latest the service can have seen it), so the next one keeps the window by the
-    service's clock too. A request still in flight counts as happening now."""
-
-    def __init__(self, per_conversation=CONVERSATION_LIMITS, app_wide=APP_LIMITS,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.per_conversation, self.app_wide = tuple(per_conversation), tuple(app_wide)
-        self.clock, self.sleep = clock, sleep
-        self._stamps: dict[str | None, list[list]] = {}  # key (None: the app) -> [[time or None in flight]]
-        self._lock = threading.Lock()
-
-    def acquire(self, conversation: str) -> list[list]:
-        """Wait until a request to `conversation` keeps every window; the slots to release after it."""
-        keys = [(None, self.app_wide), (conversation, self.per_conversation)]
-        while True:
-            with self._lock:
-                now = self.clock()
-                ready = max(self._ready_at(key, limits, now) for key, limits in keys)
-                if ready <= now:
-                    slots = [[None] for key, limits in keys if limits]
-                    for slot, key in zip(slots, [key for key, limits in keys if limits]):
-                        self._stamps.setdefault(key, []).append(slot)
-                    return slots
-            self.sleep(ready - now)
-
-    def release(self, slots: list[list]) -> None:
-        with self._lock:
-            now = self.clock()
-            for slot in slots:
-                slot[0] = now
-
-    def _ready_at(self, key: str | None, limits, now: float) -> float:
-        stamps = self._stamps.get(key)
-        if not stamps or not limits:
-            return now
-        longest = max(seconds for seconds, _ in limits)
-        stamps[:] = [s for s in stamps if s[0] is None or s[0] > now - longest]
-        if not stamps:
-            del self._stamps[key]
-            return now
-        times = sorted(now if s[0] is None else s[0] for s in stamps)
-        ready = now
-        for seconds, most in limits:
-            inside = [t for t in times if t > now - seconds]
-            if len(inside) >= most:
-                ready = max(ready, inside[-most] + seconds)
-        return ready
-
-
 # --- the port ----------------------------------------------------------------------------
 
 class TeamsPort:
     def __init__(self, adapter, app_id: str, store: ReferenceStore, loop: asyncio.AbstractEventLoop, *,
                  governance_channel: str, default_locale: str,
                  image_url: Callable[[Image], str | None] | None = None, pacer: Pacer | None = None,
-                 sleep: Callable[[float], None] = time.sleep, timeout: float = CALL_TIMEOUT) -> None:
-        """`image_url`: publishes an image too big for a card and answers its https URL (or None)."""
+                 dialogs: Dialogs | None = None, sleep: Callable[[float], None] = time.sleep,
+                 timeout: float = CALL_TIMEOUT) -> None:
+        """`image_url`: publishes an image too big for a card and answers its https URL (or None).
+        `dialogs`: forms whose trigger the handler expects open in its dialog, not in the chat."""
         self.adapter, self.app_id, self.store, self.loop = adapter, app_id, store, loop
         self.governance_channel, self.default_locale = governance_channel.lstrip("#"), default_locale
         self.image_url, self.pacer, self.sleep, self.timeout = image_url, pacer or Pacer(), sleep, timeout
+        self.dialogs = dialogs or Dialogs()
         self._sent_in: dict[str, ConversationReference] = {}  # conversation id -> reference, for updates
         self._lock = threading.Lock()
 
     # --- the ChatPort ----------------------------------------------------------------------
-    def send_to_user(self, email: str, message: Message) -> MessageRef:
+    def send_to_user(self, email: str, message: Message, *, key: str = "") -> MessageRef:
         return self._send_to_person(email, self._activity(message))
 
-    def post_to_channel(self, channel: str, message: Message) -> MessageRef:
+    def post_to_channel(self, channel: str, message: Message, *, key: str = "") -> MessageRef:
         return self._post(channel, self._activity(message))
 
     def open_form(self, email: str, form: Form, trigger: str | None = None) -> None:
+        if self.dialogs.catch(trigger, form):
+            return
         activity = MessageFactory.attachment(CardFactory.adaptive_card(form_card(form)))
         activity.summary = form.title or form.form_id
         self._send_to_person(email, activity)
@@ -204,7 +156,9 @@ class TeamsPort:
     # --- addressing ------------------------------------------------------------------------
     def _send_to_person(self, email: str, activity: Activity) -> MessageRef:
         found = self.store.find_person(email)
-        if found is None:
+        if found is None or found[0] is None:
+            if found is None:
+                self._person_never_reached(email)
             raise Unreachable(f"{email} has not installed xgov in Teams or written to it yet: "
                               "there is no conversation the bot may write to")
         reference, reachable = found
@@ -237,10 +191,19 @@ class TeamsPort:
             raise
 
     def _person_refuses(self, email: str) -> None:
-        """Record it; the first time, tell the governance channel (a failure there is only logged)."""
-        if not self.store.mark_unreachable(email):
-            return
-        notice = person_unreachable(translator(self.default_locale), email=email, platform=PLATFORM)
+        """Record it; the first time, tell the governance channel."""
+        if self.store.mark_unreachable(email):
+            self._tell_governance(email, person_unreachable(translator(self.default_locale), email=email,
+                                                            platform=PLATFORM))
+
+    def _person_never_reached(self, email: str) -> None:
+        """No conversation with them yet: record that; the first time, tell the governance channel."""
+        if self.store.mark_never_reached(email):
+            self._tell_governance(email, person_not_reached(translator(self.default_locale), email=email,
+                                                            platform=PLATFORM))
+
+    def _tell_governance(self, email: str, notice: Message) -> None:
+        """A failure to tell is only logged: the message to the person is what failed."""
         try:
             self.post_to_channel(self.governance_channel, notice)
         except (Unreachable, TeamsApiError) as problem:
@@ -353,9 +316,24 @@ class TeamsPort:
                 activity = _card_activity(replace(message, image=None), beside)
                 if _activity_bytes(activity) <= ACTIVITY_BYTES:
                     return activity
-            log.warning("image %s (%d bytes) left out of a Teams message: too big for one activity; "
-                        "give TeamsPort an image_url that publishes it", image.filename, len(image.data))
+            if self.image_url:  # the publisher said once why it could not
+                log.info("image %s (%d bytes) left out of a Teams message: not published", image.filename,
+                         len(image.data))
+            else:
+                log.warning("image %s (%d bytes) left out of a Teams message: too big for one activity; "
+                            "give TeamsPort an image_url that publishes it", image.filename, len(image.data))
         return _card_activity(message)
+
+
+def person_not_reached(_: Translate, *, email: str, platform: str) -> Message:
+    """To the governance channel: someone the bot has never been able to write to (Teams only)."""
+    return Message(
+        header=_("Cannot reach {email}", email=email),
+        text=_("{email} has not opened xgov in {platform} yet, and {platform} lets a bot write first only to "
+               "people who have. Assignments and surveys will not reach them until they do: ask them to open "
+               "xgov, or have an admin install it for everyone (an app setup policy).",
+               email=email, platform=platform),
+    )
 
 
 def _card_activity(message: Message, beside: Attachment | None = None) -> Activity:

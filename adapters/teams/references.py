@@ -4,6 +4,10 @@ A thin wrapper over bot.services.conversations: every call is its own unit of wo
 so the store may be used from any thread. References are kept as botbuilder-schema's JSON
 (``ConversationReference.serialize()``: camelCase, as the Bot Framework sends them) and come back as
 ConversationReference objects.
+
+A person the bot tried to reach before any reference existed is kept as an unreachable row with an
+empty reference ({}), so that the governance team is told once: ``find_person`` gives (None, False)
+for them, and the first real reference (the person opens xgov) replaces it.
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from botbuilder.schema import ConversationReference
+from sqlalchemy.exc import IntegrityError
 
 from bot.services import conversations
 from bot.services.conversations import CHANNEL, PERSON
@@ -30,10 +35,13 @@ class ReferenceStore:
         self._marking = threading.Lock()  # so that two threads of this process do not both report a first failure
 
     # --- reading ---------------------------------------------------------------------------
-    def find_person(self, email: str) -> tuple[ConversationReference, bool] | None:
-        """The person's personal-chat reference and whether it is still reachable; None when unknown."""
+    def find_person(self, email: str) -> tuple[ConversationReference | None, bool] | None:
+        """The person's personal-chat reference (None: never had one) and whether it is still reachable;
+        None when the bot never tried to reach them."""
         stored = self._find(PERSON, email)
-        return (ConversationReference.deserialize(stored.reference), stored.reachable) if stored else None
+        if stored is None:
+            return None
+        return (ConversationReference.deserialize(stored.reference) if stored.reference else None), stored.reachable
 
     def person(self, email: str) -> ConversationReference | None:
         found = self.find_person(email)
@@ -65,6 +73,22 @@ class ReferenceStore:
         with self.db.unit_of_work() as session:
             conversations.save_reference(session=session, platform=self.platform, kind=kind, key=key,
                                          reference=reference.serialize(), now=self.clock(), platform_user_id=user_id)
+
+    def mark_never_reached(self, email: str) -> bool:
+        """A person with no reference at all: True the first time (and recorded), so that the governance
+        team is told once; False when anything is known of them (or another process recorded it first)."""
+        now = self.clock()
+        try:
+            with self._marking, self.db.unit_of_work() as session:
+                if conversations.find_reference(session=session, platform=self.platform, kind=PERSON, key=email):
+                    return False
+                conversations.save_reference(session=session, platform=self.platform, kind=PERSON, key=email,
+                                             reference={}, now=now)
+                session.flush()
+                return conversations.mark_unreachable(session=session, platform=self.platform, kind=PERSON,
+                                                      key=email, now=now)
+        except IntegrityError:  # another replica inserted the same person a moment ago
+            return False
 
     def mark_unreachable(self, email: str) -> bool:
         """True the first time (the reference was reachable), so that the governance team is told once."""

@@ -34,7 +34,9 @@ class OutboxSender:
         self.db, self.ports, self.process_id, self.clock = db, ports, process_id, clock
         self.platforms = tuple(ports)
         self.threads, self.silent_after = max(1, threads), silent_after
-        self.poll_seconds, self.heartbeat_seconds = poll_seconds, heartbeat_seconds
+        # a heartbeat well inside the silence that marks a process dead, or its own rows look abandoned
+        self.poll_seconds = poll_seconds
+        self.heartbeat_seconds = min(heartbeat_seconds, silent_after.total_seconds() / 3)
         self.progress = FanoutProgress(db, clock, every_seconds=progress_seconds)
         self._lanes: dict[str, deque[Claimed]] = {}
         self._ready: deque[str] = deque()

@@ -7,8 +7,9 @@
         assert fake.activities_in("a:1dm-ann")[0]["text"] == "hi"
 
 An aiohttp.web server runs in a background thread with its own event loop and answers the v3
-Connector routes the bot uses (create conversation, send, reply, update, delete, members) with the
-JSON shapes and error bodies Teams documents ("Status codes from bot conversational APIs"):
+Connector routes the bot uses (create conversation, send, reply, update, delete, members, and a
+team's channels: GET /v3/teams/{teamId}/conversations) with the JSON shapes and error bodies Teams
+documents ("Status codes from bot conversational APIs"):
 ``{"error": {"code": "ConversationBlockedByUser", "message": "..."}}``. Every request is recorded
 as a Call. Scriptable: fail_next (any status, Retry-After), rate limits (off by default; Teams'
 per-conversation windows and an app-wide one), the 28 KB activity size (413 MessageSizeTooBig) and
@@ -117,6 +118,7 @@ class FakeBotConnector:
         self.clock = clock
         self.calls: list[Call] = []
         self.conversations: dict[str, FakeConversation] = {}
+        self.teams: dict[str, list[dict]] = {}  # team id -> its channels as Teams lists them
         self.server_errors: list[Exception] = []  # bugs in the fake itself, answered with HTTP 500
         self.port = 0
         self._lock = threading.Lock()
@@ -183,6 +185,16 @@ class FakeBotConnector:
             conversation = FakeConversation(conversation_id, list(members), is_group, tenant_id)
             self.conversations[conversation_id] = conversation
             return conversation
+
+    def add_team(self, team_id: str, channels: Iterable[tuple[str, str | None]], members: Iterable[dict] = (), *,
+                 tenant_id: str = DEFAULT_TENANT) -> list[FakeConversation]:
+        """A team whose channels (id, name; the General channel has no name in Teams) the bot may list
+        and post to. The team's id is its General channel's id, as in Teams."""
+        channels = list(channels)
+        with self._lock:
+            self.teams[team_id] = [{"id": channel_id, "name": name} for channel_id, name in channels]
+        return [self.add_conversation(channel_id, members, is_group=True, tenant_id=tenant_id)
+                for channel_id, _name in channels]
 
     def fail_next(self, path_pattern: str, status: int, retry_after: int | None = None, times: int = 1, *,
                   method: str | None = None, code: str | None = None, message: str | None = None) -> None:
@@ -312,6 +324,10 @@ class FakeBotConnector:
     def _apply(self, operation: str, conversation_id: str | None, item_id: str | None, body: object):
         if operation == "create_conversation":
             return self._create(body if isinstance(body, dict) else {})
+        if operation == "get_teams_channels":
+            if conversation_id not in self.teams:
+                return 404, _error("NotFound", "Team not found.")
+            return 200, {"conversations": [dict(channel) for channel in self.teams[conversation_id]]}
         conversation = self.conversations.get(conversation_id or "")
         if conversation is None:
             return 404, _error(*ERRORS[404])
@@ -375,8 +391,10 @@ def _error(code: str, message: str) -> dict:
 
 
 def _route(method: str, path: str) -> tuple[str, str | None, str | None]:
-    """(operation, conversation id, activity or member id) of a v3 Connector request."""
+    """(operation, conversation id (a team id for team routes), activity or member id) of a v3 request."""
     parts = path.rstrip("/").split("/")[1:]
+    if parts[:2] == ["v3", "teams"] and len(parts) == 4 and parts[3] == "conversations" and method == "GET":
+        return "get_teams_channels", parts[2], None
     if parts[:2] != ["v3", "conversations"]:
         return "unknown", None, None
     rest = parts[2:]

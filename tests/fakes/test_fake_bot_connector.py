@@ -260,3 +260,20 @@ def test_cloud_adapter_sends_proactively_as_replies_and_surfaces_the_errors(fake
     assert [a["text"] for a in fake.current_activities(DM)] == ["Your pulse is closed"]
     assert seen["problem"].response.status_code == 403
     assert seen["problem"].error.error.code == "ConversationBlockedByUser"
+
+
+def test_the_channels_of_a_team_are_listed_by_the_teams_connector_client(fake):
+    from botframework.connector.teams import TeamsConnectorClient
+
+    team = "19:general0team@thread.tacv2"
+    fake.add_team(team, [(team, None), ("19:gov0team@thread.tacv2", "governance")], [ANN])
+    client = TeamsConnectorClient(FakeCredentials(), fake.service_url)
+    channels = client.teams.get_teams_channels(team).conversations  # this client is synchronous (requests)
+    assert [(c.id, c.name) for c in channels] == [(team, None), ("19:gov0team@thread.tacv2", "governance")]
+    (call,) = fake.calls
+    assert (call.operation, call.method, call.path, call.conversation_id) == (
+        "get_teams_channels", "GET", f"/v3/teams/{team}/conversations", team)
+    assert fake.conversation("19:gov0team@thread.tacv2").is_group  # the bot may post there
+    with pytest.raises(HttpOperationError) as refused:  # the teams operations raise the plain msrest error
+        client.teams.get_teams_channels("19:unknown@thread.tacv2")
+    assert refused.value.response.status_code == 404

@@ -16,8 +16,7 @@ from adapters.teams.port import Pacer, TeamsApiError, TeamsPort, message_ref_of 
 from bot.config import Settings  # noqa: E402
 from bot.messages import Image, Message, MessageRef  # noqa: E402
 from bot.ports import Unreachable  # noqa: E402
-from bot.services.directory import PersonView  # noqa: E402
-from bot.turn import Turn  # noqa: E402
+from bot.app import XgovBot  # noqa: E402
 from tests.conftest import START  # noqa: E402
 from tests.fakes.bot_connector import fake_member  # noqa: E402
 from tests.teams.teams_fixtures import GOVERNANCE, PEOPLE, TeamsWorld, development_adapter, reference_to  # noqa: E402
@@ -33,6 +32,13 @@ def world(sqlite_url, monkeypatch):
     world = TeamsWorld.start(sqlite_url, monkeypatch)
     yield world
     world.stop()
+
+
+def run_job(world: TeamsWorld, job) -> None:
+    """What the core does with a job's messages: each through the port, one Unreachable stopping no other."""
+    bot = XgovBot(db=world.db, port=world.port, settings=Settings(default_locale="pl"), platform="teams",
+                  clock=lambda: START)
+    bot.run_job(job)
 
 
 def statuses(world: TeamsWorld, operation: str = "send_to_conversation", conversation: str = ANNA_CHAT) -> list[int]:
@@ -67,13 +73,9 @@ def test_a_blocked_person_is_marked_the_governance_channel_is_told_once_and_the_
     world = TeamsWorld.start(database_url, monkeypatch, default_locale="pl")
     try:
         world.fake.fail_next(SENDS, 403)  # ConversationBlockedByUser
-        anna = PersonView(1, ANNA, "Anna", "en", frozenset(), None)
-        with world.db.unit_of_work() as session:
-            turn = Turn(session=session, actor=anna, locale="en", settings=Settings(default_locale="pl"), now=START)
-            turn.reply(lambda _: Message(text="Your report F-7 was accepted"))
-            turn.tell(OLEK, lambda _: Message(text="F-7 is yours"))
-            with caplog.at_level(logging.WARNING, logger="bot.turn"):
-                turn.deliver(world.port)
+        with caplog.at_level(logging.WARNING):
+            run_job(world, lambda turn: [turn.tell(ANNA, lambda _: Message(text="Your report F-7 was accepted")),
+                                         turn.tell(OLEK, lambda _: Message(text="F-7 is yours"))])
         assert world.seen_by(ANNA) == [] and world.seen_by(OLEK) == ["F-7 is yours"]
         assert "not delivered" in caplog.text and ANNA in caplog.text
         assert world.store.find_person(ANNA)[1] is False
@@ -106,14 +108,43 @@ def test_a_stale_conversation_is_unreachable_without_marking_anyone(world):
     assert world.store.find_person(ANNA)[1] is True and world.seen_by("#governance") == []
 
 
-def test_without_a_reference_the_person_or_channel_is_unreachable_with_a_clear_message(world):
-    with pytest.raises(Unreachable, match="nobody@example.pl has not installed xgov in Teams or written to it yet"):
-        world.port.send_to_user("nobody@example.pl", Message(text="hi"))
+def test_without_a_reference_a_channel_is_unreachable_with_a_clear_message(world):
     with pytest.raises(Unreachable, match="add the xgov app to the team"):
         world.port.post_to_channel("#random", Message(text="hi"))
-    with pytest.raises(Unreachable):
-        world.port.open_form("nobody@example.pl", _form())
     assert world.fake.calls == []
+
+
+def test_a_person_who_never_opened_xgov_is_unreachable_and_the_governance_channel_is_told_once(database_url,
+                                                                                              monkeypatch, caplog):
+    world = TeamsWorld.start(database_url, monkeypatch)
+    try:
+        nobody = "Nobody@example.pl"
+        with caplog.at_level(logging.WARNING):
+            run_job(world, lambda turn: [turn.tell(nobody, lambda _: Message(text="F-7 is yours")),
+                                         turn.tell(OLEK, lambda _: Message(text="F-8 is yours"))])
+        assert world.seen_by(OLEK) == ["F-8 is yours"]  # the rest of the turn went on
+        assert "has not installed xgov in Teams or written to it yet" in caplog.text
+        (notice,) = world.seen_by("#governance")
+        assert notice.startswith("Cannot reach Nobody@example.pl\nNobody@example.pl has not opened xgov in Microsoft "
+                                 "Teams yet") and "app setup policy" in notice
+        assert world.store.find_person(nobody) == (None, False) and world.store.person(nobody) is None
+
+        restarted = TeamsPort(development_adapter(), "", world.store, world.loop.loop, governance_channel="governance",
+                              default_locale="en")  # once per person, not once per process
+        for port in (world.port, restarted):
+            with pytest.raises(Unreachable, match="Nobody@example.pl has not installed xgov"):
+                port.send_to_user(nobody, Message(text="again"))
+            with pytest.raises(Unreachable):
+                port.open_form(nobody, _form())
+        assert len(world.seen_by("#governance")) == 1
+        assert [call.conversation_id for call in world.fake.calls] == [CHANNEL, PEOPLE[OLEK][1]]
+
+        conversation = world.fake.add_conversation("a:1nobody", [fake_member("29:1nobody", "Nobody", nobody)]).id
+        world.store.save_person(nobody, reference_to(world.fake.service_url, conversation, "29:1nobody"), "29:1nobody")
+        world.port.send_to_user(nobody, Message(text="welcome"))  # they opened xgov: their chat replaces the record
+        assert world.seen_by(nobody) == ["welcome"] and world.store.find_person(nobody)[1] is True
+    finally:
+        world.stop()
 
 
 def test_a_channel_that_refuses_is_unreachable(world):

@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from itertools import count
 
 import pytest
-from aiohttp import web
 from sqlalchemy import select
 
 from adapters.teams.app import MESSAGES_PATH, add_teams_routes
@@ -21,6 +20,7 @@ from tests.fakes.bot_connector import FakeBotConnector, fake_member
 from tests.surveys.test_surveys_results import walk
 from tests.teams.teams_fixtures import BOT_ID, TENANT, activity_text, forbid_outside_connections, reference_to
 from tests.web_server import RunningApp
+from app.web import build_web_app
 from tests.world import ADMIN, EMPLOYEE, EMPLOYEE_EN, OWNER, World
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -30,18 +30,25 @@ GOVERNANCE = "19:governance0xgov@thread.tacv2"
 
 
 class TeamsApp:
-    def __init__(self, url: str, monkeypatch, teams: TeamsSettings | None = None) -> None:
+    """The bot's whole web server (build_web_app + Teams) on 127.0.0.1, the fake Bot Connector, a small
+    organisation. `governance_known`: the governance channel's reference is saved as if learnt on install."""
+
+    def __init__(self, url: str, monkeypatch, teams: TeamsSettings | None = None, *,
+                 public_url: str | None = None, governance_known: bool = True) -> None:
         forbid_outside_connections(monkeypatch)
         self.world = World(url, START)
+        if public_url:
+            self.world.settings.public_url = public_url
         self.fake = FakeBotConnector().start()
         for email, user_id in TEAMS_IDS.items():
             self.fake.add_conversation(self.personal(email), [fake_member(user_id, email.split("@")[0], email)])
-        self.fake.add_conversation(GOVERNANCE, [fake_member(u, "x") for u in TEAMS_IDS.values()], is_group=True)
-        web_app = web.Application()
+        web_app = build_web_app(db=self.world.db, settings=self.world.settings, clock=self.world.clock)
         self.platform = add_teams_routes(web_app, db=self.world.db, settings=self.world.settings,
                                          teams=teams or TeamsSettings(development=True), clock=self.world.clock)
-        self.platform.store.save_channel("governance", reference_to(self.fake.service_url, GOVERNANCE,
-                                                                    conversation_type="channel"))
+        if governance_known:
+            self.fake.add_conversation(GOVERNANCE, [fake_member(u, "x") for u in TEAMS_IDS.values()], is_group=True)
+            self.platform.store.save_channel("governance", reference_to(self.fake.service_url, GOVERNANCE,
+                                                                        conversation_type="channel"))
         self.server = RunningApp(web_app)
         self.ids = count(1)
 
@@ -55,13 +62,18 @@ class TeamsApp:
         return "a:" + TEAMS_IDS[email].removeprefix("29:") + "-personal"
 
     def post(self, activity: dict, headers: dict | None = None) -> int:
+        return self.invoke(activity, headers)[0]
+
+    def invoke(self, activity: dict, headers: dict | None = None) -> tuple[int, object]:
+        """POST an activity; (HTTP status, the JSON answered: an invoke's response body, else None)."""
         request = urllib.request.Request(self.server.base + MESSAGES_PATH, data=json.dumps(activity).encode(),
                                          headers={"Content-Type": "application/json", **(headers or {})})
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status
+                body = response.read()
+                return response.status, json.loads(body) if body else None
         except urllib.error.HTTPError as error:
-            return error.code
+            return error.code, None
 
     def activity(self, email: str, **fields) -> dict:
         return {"type": "message", "id": f"act-{next(self.ids)}", "channelId": "msteams",
