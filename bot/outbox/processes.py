@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from storage.db import insert_ignoring_duplicates
 from storage.models import XgovProcess
 
 
@@ -18,8 +19,9 @@ def new_process_id() -> str:
 
 
 def register(*, session: Session, process_id: str, platforms: tuple[str, ...], now: datetime) -> None:
-    session.merge(XgovProcess(id=process_id, host=socket.gethostname()[:200], pid=os.getpid(),
-                              platforms=",".join(platforms)[:64], started_at=now, seen_at=now, leader=False))
+    session.execute(insert_ignoring_duplicates(session, XgovProcess, [{
+        "id": process_id, "host": socket.gethostname()[:200], "pid": os.getpid(),
+        "platforms": ",".join(platforms)[:64], "started_at": now, "seen_at": now, "leader": False}]))
 
 
 def heartbeat(*, session: Session, process_id: str, now: datetime, leader: bool | None = None) -> None:

@@ -46,6 +46,7 @@ class OutboxSender:
         self._workers: list[threading.Thread] = []
         self.is_leader: Callable[[], bool] = lambda: False  # shown beside the heartbeat (xgov_processes.leader)
         self._registered = False
+        self._alive_lock = threading.Lock()
         self._last_beat = 0.0
 
     def add_port(self, platform: str, port: ChatPort) -> None:
@@ -66,10 +67,11 @@ class OutboxSender:
 
     def _keep_alive(self) -> None:
         """Rows this process claims must not look abandoned: say it is alive before and while sending."""
-        if not self._registered:
-            self.register()
-        elif time.monotonic() - self._last_beat >= self.heartbeat_seconds:
-            self.heartbeat()
+        with self._alive_lock:  # many threads deliver at once: one registers, one beats
+            if not self._registered:
+                self.register()
+            elif time.monotonic() - self._last_beat >= self.heartbeat_seconds:
+                self.heartbeat()
 
     # -- sending at once ------------------------------------------------------------------------------
     def deliver(self, ids: list[int]) -> None:
