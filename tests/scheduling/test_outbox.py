@@ -1,0 +1,74 @@
+"""The outbox sender in the background: every row once, one recipient's rows in order, a fan-out's
+progress in the log, and nothing decided by a refused action."""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from adapters.console.port import ConsolePort
+from bot.app import XgovBot
+from bot.clock import SimulatedClock
+from bot.config import Settings
+from bot.messages import Message
+from bot.outbox import store
+from bot.outbox.processes import new_process_id
+from bot.outbox.sender import OutboxSender
+from storage.db import Database
+from storage.models import OutboxMessage
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def test_background_sender_sends_each_row_once_in_order_per_recipient_and_logs_progress(database_url, caplog):
+    db, port = Database(database_url), ConsolePort()
+    clock = SimulatedClock(NOW)
+    bot = XgovBot(db=db, port=None, settings=Settings(database_url=database_url), clock=clock)
+
+    def fan_out(turn):
+        for n in range(3):
+            for person in range(40):
+                turn.tell(f"p{person}@example.pl", lambda _, n=n: Message(text=f"message {n}"))
+
+    bot.run_job(fan_out, batch="pulse:1")  # no port: queued only, as `xgov survey send` does for Slack
+    clock.advance(store.FRESH_FOR)
+    sender = OutboxSender(db, {"console": port}, process_id=new_process_id(), clock=clock, threads=4,
+                          poll_seconds=0.05, progress_seconds=0)
+    caplog.set_level(logging.INFO, logger="xgov.outbox")
+    sender.start()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with db.unit_of_work() as session:
+                if store.batch_counts(session=session, batch="pulse:1") == {"sent": 120}:
+                    break
+            time.sleep(0.05)
+        sender.progress.report(force=True)
+    finally:
+        sender.stop()
+    for person in range(40):
+        texts = [d.message.text for d in port.deliveries_for(f"p{person}@example.pl")]
+        assert texts == ["message 0", "message 1", "message 2"]
+    assert any("fan-out pulse:1: 120 / 120 sent, 0 not deliverable" in r.getMessage() for r in caplog.records)
+
+
+def test_a_refused_action_leaves_no_row_and_a_repeated_key_is_stored_once(database_url):
+    db = Database(database_url)
+    bot = XgovBot(db=db, port=None, settings=Settings(database_url=database_url), clock=SimulatedClock(NOW))
+
+    def refused(turn):
+        turn.post_to_governance(lambda _: Message(text="never"))
+        raise RuntimeError("the job failed after deciding a message")
+
+    try:
+        bot.run_job(refused)
+    except RuntimeError:
+        pass
+    for _ in range(2):  # the same slot's job run twice: its keys are the same
+        bot.run_job(lambda turn: turn.post_to_governance(lambda _: Message(text="digest")), batch="digest@W09")
+    with db.unit_of_work() as session:
+        assert session.scalars(select(OutboxMessage.payload)).all() == [
+            '{"text": "digest", "header": "", "fields": [], "choices": null, "buttons": [], "image": null, '
+            '"context": ""}']
