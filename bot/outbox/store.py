@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm import Session
 
 from storage.db import insert_ignoring_duplicates
@@ -83,12 +84,31 @@ def claim_in_doubt(*, session: Session, platforms: tuple[str, ...], process: str
 
 def _claim(session: Session, rows: list[OutboxMessage], process: str, now: datetime, *, status: str = SENDING,
            count_attempt: bool = True) -> list[OutboxMessage]:
+    """Take the rows read, if nobody took them since: the UPDATE is conditional on what was read, so
+    of two claimers that read the same rows (pysqlite runs the SELECT outside the write transaction;
+    SKIP LOCKED covers PostgreSQL) only one wins each row. Returns the rows won, in the order read."""
+    if not rows:
+        return []
+    read = rows[0].status  # claim_ids / claim_due read pending rows; claim_in_doubt reads sending ones
+    if read == PENDING:
+        condition = OutboxMessage.id.in_([row.id for row in rows])
+    else:  # still held by the silent process it was read from
+        condition = tuple_(OutboxMessage.id, OutboxMessage.claimed_by).in_([(row.id, row.claimed_by) for row in rows])
+    values: dict = {"status": status, "claimed_by": process, "claimed_at": now}
+    if count_attempt:
+        values["attempts"] = OutboxMessage.attempts + 1
+    statement = (update(OutboxMessage).where(condition, OutboxMessage.status == read).values(**values)
+                 .returning(OutboxMessage.id).execution_options(synchronize_session=False))
+    won = set(session.scalars(statement))
+    taken = []
     for row in rows:
-        row.status, row.claimed_by, row.claimed_at = status, process, now
-        if count_attempt:
-            row.attempts += 1
-    session.flush()
-    return rows
+        if row.id in won:
+            for name, value in (("status", status), ("claimed_by", process), ("claimed_at", now)):
+                set_committed_value(row, name, value)
+            if count_attempt:
+                set_committed_value(row, "attempts", row.attempts + 1)
+            taken.append(row)
+    return taken
 
 
 def settle(*, session: Session, row_id: int, status: str, now: datetime, sent_ref: str | None = None,

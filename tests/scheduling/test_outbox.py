@@ -72,3 +72,40 @@ def test_a_refused_action_leaves_no_row_and_a_repeated_key_is_stored_once(databa
         assert session.scalars(select(OutboxMessage.payload)).all() == [
             '{"text": "digest", "header": "", "fields": [], "choices": null, "buttons": [], "image": null, '
             '"context": ""}']
+
+
+def test_two_claimers_reading_the_same_rows_never_both_take_one(database_url):
+    """The drain reads the rows while a turn's own claim is still uncommitted (pysqlite reads outside
+    the write transaction): the claim is conditional on what was read, so each row has one sender."""
+    import threading
+    from datetime import timedelta
+
+    db = Database(database_url)
+    old = NOW - timedelta(seconds=10)
+    with db.unit_of_work() as session:
+        ids = sorted(store.insert(session=session, platform="slack", batch="b", now=old, items=[
+            store.Outgoing(f"k{i}", store.USER, f"p{i}@example.pl", "{}", old) for i in range(5)]).values())
+    first_claimed, second_tried, got = threading.Event(), threading.Event(), {}
+
+    def first() -> None:
+        with db.unit_of_work() as session:
+            got["first"] = [r.id for r in store.claim_ids(session=session, ids=ids, process="a", now=NOW)]
+            first_claimed.set()
+            second_tried.wait(2)  # commits only after the second has read and tried
+
+    def second() -> None:
+        first_claimed.wait(5)
+        threading.Timer(0.3, second_tried.set).start()
+        try:
+            with db.unit_of_work() as session:
+                got["second"] = [r.id for r in store.claim_due(session=session, platforms=("slack",),
+                                                                 process="b", now=NOW, limit=64)]
+        except Exception:  # noqa: BLE001 - PostgreSQL: the rows are locked, SKIP LOCKED skips them
+            got["second"] = []
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert got["first"] == ids and got["second"] == []
