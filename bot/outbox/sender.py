@@ -75,13 +75,17 @@ class OutboxSender:
 
     # -- sending at once ------------------------------------------------------------------------------
     def deliver(self, ids: list[int]) -> None:
-        """Claim these rows (made by this process a moment ago) and send them in order, here."""
+        """Claim these rows (made by this process a moment ago) and send them in order: here, or, for a
+        fan-out in a process whose sending threads run, on those threads (each person's rows in order)."""
         if not ids:
             return
         self._keep_alive()
         with self.db.unit_of_work() as session:
             rows = [Claimed.of(row) for row in store.claim_ids(session=session, ids=ids, process=self.process_id,
                                                                  now=self.clock())]
+        if self._workers and len(rows) > self.threads:  # a fan-out: the sending threads take it, side by side
+            self._enqueue(rows)
+            return
         for row in rows:
             self._send(row)
             if len(rows) > 1:
