@@ -1,15 +1,16 @@
 """How fast xgov acknowledges Slack (`/friction`, a button click) under 50 concurrent clients, beside bare bolt.
 
     .venv/bin/python bench/slack_ack.py [--requests 2000] [--clients 50] [--people 300] [--rounds 2]
-                                        [--warmup 300] [--quick] [--ack-on-pool] [--listener-threads N]
-                                        [--api-latency SECONDS] [--dispatch-threads N]
+                                        [--warmup 300] [--quick] [--ack-on-pool] [--work-in-threads]
+                                        [--listener-threads N] [--api-latency SECONDS] [--dispatch-threads N]
 
 Slack gives an app 3 s to answer; the answer (the ack) is what people wait for. This measures, in one
 run, the time from sending a signed request to its answer for
 
 * xgov, exactly as `xgov run --platform slack` serves it: app.web.build_web_app plus
-  adapters.slack.http.add_slack_routes with adapters.slack.bolt_app.slack_platform (its own work
-  pool, INFO logging to a file, the access log included), on a fresh, migrated SQLite file
+  adapters.slack.http.add_slack_routes with adapters.slack.bolt_app.slack_platform (the work
+  after acks in its worker process, adapters/slack/worker.py; INFO logging to a file, the access
+  log and the worker's records included), on a fresh, migrated SQLite file
   with --people people (bot.services.directory) who are also users of the fake Slack Web API
   (tests/fakes/slack_api.py) with a Slack locale;
 * a bare slack-bolt App whose listeners only ack (`app.command("/friction")(lambda ack: ack())`,
@@ -24,29 +25,33 @@ work after the ack then competes with the acks, which is the realistic case); (b
 the fake), which tags the report and updates the message. Each server first gets a warm-up (one
 report per person on xgov: it fills the Slack user and DM caches and gives everyone a message to
 click), then --rounds rounds of --requests/--rounds requests per scenario and server, alternating
-which server goes first. After each xgov round the benchmark waits until xgov's work pool is idle
-(the "drain": work still queued or running after the last ack). At the end it checks that every
-/friction became exactly one report (rows in the database), that every report sent its two
-messages and every click its message update, and that neither server logged an error.
+which server goes first. After each xgov round the benchmark waits until xgov's work after acks
+is done (SlackPlatform.idle; the "drain": work still queued or running after the last ack). At
+the end it checks that every /friction became exactly one report (rows in the database), that
+every report sent its two messages and every click its message update, and that neither server
+logged an error.
 
 Processes (the machine has 2 cores; nothing else may take the server's GIL): this process is the
 load generator (bench/slack_ack_clients.py: asyncio clients, keep-alive); xgov, the bare bolt app
 and the fake Slack Web API each run in a process of their own (multiprocessing, spawn), talked to
-over a pipe. In production Slack's Web API is elsewhere, so the fake must not count as the
-server's work; the bare server idles while xgov is measured and the other way round. A GET
-/healthz row under the same load is the floor of the measurement itself (client + aiohttp).
+over a pipe; xgov's process starts its worker process (so the server processes are not daemonic,
+and they stop when this process is gone). In production Slack's Web API is elsewhere, so the fake
+must not count as the server's work; the bare server idles while xgov is measured and the other
+way round. A GET /healthz row under the same load is the floor of the measurement itself (client
++ aiohttp). xgov's CPU per request is its web process's and its worker process's together.
 
 Targets (issue): p99 within 1.5x of bare bolt and under 300 ms. The VM is shared and noisy: compare
-the ratios within one run. Experiments, made by building the app in this file (adapters/slack is
-never changed): --ack-on-pool serves xgov as before the ack-first change (below);
---listener-threads N gives xgov's work pool (bolt's listener pool with --ack-on-pool, and the bare
-app's) N threads; --api-latency S makes every call to the fake Web API take S seconds, as calls to
-slack.com do (the fake answers at once otherwise, which makes the work CPU-bound: a worst case for
-the GIL).
+the ratios within one run, and repeat a run before believing it. Experiments, made by building the
+app in this file (adapters/slack is never changed): --ack-on-pool serves xgov as before the
+ack-first change (below); --work-in-threads serves it as before the worker process
+(XGOV_SLACK_WORK_PROCESS=false: the work on threads of the web process); --listener-threads N gives
+that pool (bolt's listener pool with --ack-on-pool, and the bare app's) N threads; --api-latency S
+makes every call to the fake Web API take S seconds, as calls to slack.com do (the fake answers at
+once otherwise, which makes the work CPU-bound: a worst case for the GIL).
 
 Reading the figures. The clients form a closed loop: each sends its next request when the previous
 one is answered, so p50 is about clients / answers per second (Little's law), and 50 clients offer
-far more reports a second than the bot can file (~10-14 ms of CPU each here): the work after the
+far more reports a second than the bot can file (~20 ms of CPU each here): the work after the
 acks piles up. Before the change (--ack-on-pool: process_before_response=False) bolt ran the whole
 listener, ack() included, on its pool of 5 threads, and each request's dispatching thread polled
 every 10 ms until ack() had been called; the pool's threads were always busy with earlier
@@ -54,10 +59,17 @@ requests' work, so a request waited for a free thread before it could even ackno
 only as fast as the work was done (p50 ~1 s, the drain after the last ack ~0) and the polling cost
 ~5 ms of CPU per request. With Web API calls of 150 ms the wait passed bolt's 3 s ack timeout:
 bolt answered 404 "unhandled request" (Slack shows the person an error) and still filed the
-report. Now (process_before_response=True) each listener acknowledges in the dispatching thread
+report. With process_before_response=True each listener acknowledges in the dispatching thread
 and submits the work: acks do not wait for the work, which drains after the load (the drain
-times); what remains between xgov and bare bolt is the GIL the work takes from the aiohttp loop and
-the dispatching threads, more with more work threads when the work is CPU-bound.
+times). On threads of the web process (--work-in-threads) the work still took the GIL from the
+aiohttp loop and the dispatching threads (SQLAlchemy, Block Kit text measuring, Web API calls),
+more with more work threads when the work is CPU-bound, and acks were 2-3x slower than bare bolt's
+at p99 (a smaller sys.setswitchinterval or fewer threads did not close the gap). Now the work runs
+in the worker process at the lowest priority (nice 19), and the web process has frozen its
+start-up objects (gc.freeze), whose full garbage collections (50-170 ms, every ack in flight
+waiting) had set xgov's p99. What remains between xgov and bare bolt is handing each body over
+(pickled in the dispatching thread, written by a queue's feeder thread) and the CPU the worker
+still takes whenever the clients and the web process leave one of the 2 cores idle.
 """
 from __future__ import annotations
 
@@ -94,10 +106,11 @@ QUICK = {"requests": 200, "people": 60, "rounds": 1, "warmup": 60}
 class Child:
     """A spawned process that answers (command, *args) tuples over a pipe."""
 
-    def __init__(self, context, target, *args) -> None:
+    def __init__(self, context, target, *args, daemon: bool = True) -> None:
+        """daemon=False for a child that starts processes of its own (xgov's worker process)."""
         self.name = target.__name__
         self.conn, child_conn = context.Pipe()
-        self.process = context.Process(target=target, args=(child_conn, *args), daemon=True)
+        self.process = context.Process(target=target, args=(child_conn, *args), daemon=daemon)
         self.process.start()
         child_conn.close()
         self.info = None
@@ -131,10 +144,12 @@ class Child:
 
 
 def _answer_commands(conn, handlers: dict) -> None:
+    """Until "stop", or until the benchmark's process is gone (then stop all the same: no orphans)."""
     while True:
         try:
             command, *args = conn.recv()
         except (EOFError, OSError):
+            handlers["stop"]()
             return
         try:
             conn.send(("ok", handlers[command](*args)))
@@ -234,9 +249,35 @@ class _ErrorLog:
         self.handler = Handler(level=logging.ERROR)
 
 
+class _WorkAfterAcks:
+    """xgov's work after the acks, as the platform tracks it: its wait, its description and its CPU."""
+
+    def __init__(self, platform) -> None:
+        from adapters.slack.worker import WorkerProcess
+
+        self.platform = platform
+        self.worker = platform.after_ack if isinstance(platform.after_ack, WorkerProcess) else None
+        executor = platform.after_ack.executor if self.worker is None else None
+        self.description = (f"a worker process of {self.worker.spec.threads} threads" if self.worker
+                            else f"{getattr(executor, '_max_workers', '?')} threads")
+
+    def wait_idle(self, timeout: float) -> float | None:
+        began = time.perf_counter()
+        return time.perf_counter() - began if self.platform.idle(timeout) else None
+
+    def cpu(self) -> float:
+        """The worker process's CPU seconds (0 without one), from /proc."""
+        if self.worker is None:
+            return 0.0
+        fields = Path(f"/proc/{self.worker.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def server_process(conn, kind: str, db_url: str, api_url: str, listener_threads: int | None,
-                   dispatch_threads: int, log_path: str, ack_on_pool: bool) -> None:
-    """xgov (kind "xgov") or the bare bolt app (kind "bare") on 127.0.0.1, served as `xgov run` serves."""
+                   dispatch_threads: int, log_path: str, xgov_work: str) -> None:
+    """xgov (kind "xgov") or the bare bolt app (kind "bare") on 127.0.0.1, served as `xgov run` serves.
+
+    xgov_work: "worker process" (as served), "threads" (--work-in-threads) or "ack on pool" (--ack-on-pool)."""
     try:
         import asyncio
         import logging
@@ -252,14 +293,21 @@ def server_process(conn, kind: str, db_url: str, api_url: str, listener_threads:
         errors = _ErrorLog()
         logging.getLogger().addHandler(errors.handler)
         executor = ThreadPoolExecutor(max_workers=listener_threads, thread_name_prefix="slack-listener") \
-            if listener_threads else None  # None: bolt's own
+            if listener_threads else None  # None: bolt's own (the bare app), xgov's own
         if kind == "xgov":
-            web_app, bolt_app = _xgov_app(db_url, api_url, executor, ack_on_pool)
+            web_app, platform = _xgov_app(db_url, api_url, executor, xgov_work)
+            bolt_app = platform.app
         else:
-            web_app, bolt_app = _bare_app(api_url, executor)
+            (web_app, bolt_app), platform = _bare_app(api_url, executor), None
         add_slack_routes(web_app, bolt_app, threads=dispatch_threads)
-        pool = bolt_app._listener_runner.listener_executor  # xgov's work pool; bolt's own for the bare app
-        pending = _Pending(pool)
+        if platform is None or xgov_work == "ack on pool":  # the work (if any) runs on bolt's listener pool
+            pool = bolt_app._listener_runner.listener_executor
+            pending = _Pending(pool)
+            wait_idle, work_cpu = pending.wait_idle, lambda: 0.0
+            work = f"bolt's pool of {pool._max_workers} threads"
+        else:
+            after_acks = _WorkAfterAcks(platform)
+            wait_idle, work_cpu, work = after_acks.wait_idle, after_acks.cpu, after_acks.description
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         runner = web.AppRunner(web_app)
@@ -273,39 +321,49 @@ def server_process(conn, kind: str, db_url: str, api_url: str, listener_threads:
 
     def stats() -> dict:
         times = os.times()
-        return {"errors": errors.count, "first_errors": errors.first, "pending": pending.count,
-                "listener_threads": getattr(pool, "_max_workers", None), "cpu": times.user + times.system}
+        worker_cpu = work_cpu()
+        return {"errors": errors.count, "first_errors": errors.first, "work": work,
+                "cpu": times.user + times.system + worker_cpu, "worker_cpu": worker_cpu}
 
     def stop() -> None:
         loop.call_soon_threadsafe(loop.stop)
 
-    handlers = {"idle": pending.wait_idle, "stats": stats, "stop": stop}
+    handlers = {"idle": wait_idle, "stats": stats, "stop": stop}
     threading.Thread(target=_answer_commands, args=(conn, handlers), daemon=True).start()
     conn.send(("ready", f"http://127.0.0.1:{sock.getsockname()[1]}"))
     loop.run_forever()
     loop.run_until_complete(runner.cleanup())
+    if platform is not None:
+        platform.stop()
 
 
-def _slack_settings(api_url: str):
+def _slack_settings(api_url: str, **more):
     from adapters.slack.settings import SlackSettings
 
-    return SlackSettings(bot_token=TOKEN, signing_secret=SECRET, api_url=api_url, app_token="")
+    return SlackSettings(bot_token=TOKEN, signing_secret=SECRET, api_url=api_url, app_token="", **more)
 
 
-def _xgov_app(db_url: str, api_url: str, executor, ack_on_pool: bool):
-    from app.web import build_web_app
+def _xgov_settings(db_url: str):
     from bot.config import Settings
+
+    return Settings(database_url=db_url, default_locale="pl", governance_channel=GOVERNANCE, web_secret="")
+
+
+def _xgov_app(db_url: str, api_url: str, executor, xgov_work: str):
+    """(the web app, the Slack platform) on one Database, as `xgov run --platform slack` builds them;
+    --work-in-threads: XGOV_SLACK_WORK_PROCESS=false (on `executor` if given)."""
+    from adapters.slack.bolt_app import slack_platform
+    from app.web import build_web_app
     from storage.db import Database
 
-    db = Database(db_url)
-    settings = Settings(database_url=db_url, default_locale="pl", governance_channel=GOVERNANCE, web_secret="")
+    db, settings = Database(db_url), _xgov_settings(db_url)
     web_app = build_web_app(db=db, settings=settings)
-    if ack_on_pool:
-        return web_app, _ack_on_pool_platform(db, settings, _slack_settings(api_url), executor).app
-    from adapters.slack.bolt_app import slack_platform
-
-    return web_app, slack_platform(db=db, settings=settings, slack=_slack_settings(api_url),
-                                   listener_executor=executor).app
+    if xgov_work == "ack on pool":
+        return web_app, _ack_on_pool_platform(db, settings, _slack_settings(api_url), executor)
+    in_threads = xgov_work == "threads"
+    slack = _slack_settings(api_url, work_process=not in_threads)
+    return web_app, slack_platform(db=db, settings=settings, slack=slack,
+                                   listener_executor=executor if in_threads else None)
 
 
 def _bare_app(api_url: str, executor):
@@ -332,18 +390,16 @@ def _ack_on_pool_platform(db, settings, slack, executor):
     bolt with process_before_response=False runs each listener, ack() included, on its listener
     pool (bolt's own of 5 threads unless --listener-threads is given), and the request's dispatching
     thread polls every 10 ms until ack() has been called; the work after the ack runs on in the same
-    listener thread. The listeners are today's SlackListeners with a work "pool" that runs the work
-    at once, in the listener's thread, which is what the listeners did then.
+    listener thread. The listeners are today's SlackListeners with work that runs at once, in the
+    listener's thread, which is what the listeners did then.
     """
     from concurrent.futures import Executor, Future
 
     from slack_bolt import App
 
-    from adapters.slack.actors import SlackActors
-    from adapters.slack.bolt_app import PLATFORM, SlackPlatform
+    from adapters.slack.bolt_app import SlackPlatform
     from adapters.slack.listeners import SlackListeners
-    from adapters.slack.port import SlackPort, slack_client
-    from bot.app import XgovBot
+    from adapters.slack.work import WorkInThreads, slack_work
 
     class RightHere(Executor):
         def submit(self, fn, /, *args, **kwargs) -> Future:
@@ -354,15 +410,14 @@ def _ack_on_pool_platform(db, settings, slack, executor):
                 future.set_exception(problem)
             return future
 
-    client = slack_client(slack.bot_token, slack.base_url())
-    port = SlackPort(client)
-    bot = XgovBot(db=db, port=port, settings=settings, platform=PLATFORM)
-    listeners = SlackListeners(bot, SlackActors(client, port), client, RightHere())
-    app = App(client=client, signing_secret=slack.signing_secret or None, request_verification_enabled=True,
+    work = slack_work(db=db, settings=settings, slack=slack)
+    after_ack = WorkInThreads(work, RightHere())
+    listeners = SlackListeners(work.bot, work.actors, after_ack, RightHere())
+    app = App(client=work.client, signing_secret=slack.signing_secret or None, request_verification_enabled=True,
               token_verification_enabled=False, process_before_response=False, ignoring_self_events_enabled=True,
               listener_executor=executor)
     listeners.register(app)
-    return SlackPlatform(app=app, bot=bot, port=port, listeners=listeners)
+    return SlackPlatform(app=app, bot=work.bot, port=work.bot.port, listeners=listeners, after_ack=after_ack)
 
 
 # --- The organisation --------------------------------------------------------------------------------------
@@ -467,6 +522,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--dispatch-threads", type=int, default=None, help="add_slack_routes' pool (default: its own)")
     parser.add_argument("--ack-on-pool", action="store_true",
                         help="xgov as before the ack-first change: ack() on bolt's listener pool")
+    parser.add_argument("--work-in-threads", action="store_true",
+                        help="xgov's work after acks on threads of the web process (XGOV_SLACK_WORK_PROCESS=false), "
+                             "--listener-threads of them if given")
     parser.add_argument("--api-latency", type=float, default=0.0,
                         help="seconds the fake Slack Web API takes per call (default 0: answers at once)")
     parser.add_argument("--quick", action="store_true",
@@ -484,6 +542,7 @@ def benchmark(args: argparse.Namespace, log=print) -> dict:
     from storage.migrate import upgrade
 
     dispatch_threads = args.dispatch_threads or DISPATCH_THREADS
+    xgov_work = "ack on pool" if args.ack_on_pool else "threads" if args.work_in_threads else "worker process"
     context = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory(prefix="xgov-slack-ack-") as folder:
         url = f"sqlite:///{Path(folder) / 'xgov.db'}"
@@ -499,7 +558,7 @@ def benchmark(args: argparse.Namespace, log=print) -> dict:
             servers = {}
             for kind in ("bare", "xgov"):
                 servers[kind] = Child(context, server_process, kind, url, fake.info, args.listener_threads,
-                                      dispatch_threads, str(Path(folder) / f"{kind}.log"), args.ack_on_pool)
+                                      dispatch_threads, str(Path(folder) / f"{kind}.log"), xgov_work, daemon=False)
                 children.append(servers[kind])
             for server in servers.values():
                 server.ready()
@@ -577,12 +636,15 @@ def _run(args, url: str, people: list[Person], fake: Child, servers: dict[str, C
                     requests = frictions(f"r{round_index}-{kind}", count)
                 else:
                     requests = clicks(f"r{round_index}-{kind}", count, record=kind == "xgov")
-                cpu_before = server.call("stats")["cpu"]
+                before = server.call("stats")
                 result = run_load(server.info, requests, args.clients)
+                during = server.call("stats")
                 drain = server.call("idle", DRAIN_TIMEOUT)
                 if drain is None:
                     raise SystemExit(f"{kind} did not finish its work within {DRAIN_TIMEOUT:.0f} s")
-                cpu = server.call("stats")["cpu"] - cpu_before
+                cpu = server.call("stats")["cpu"] - before["cpu"]
+                web_cpu = (during["cpu"] - during["worker_cpu"]) - (before["cpu"] - before["worker_cpu"])
+                worker_cpu = during["worker_cpu"] - before["worker_cpu"]
                 measured[scenario, kind].add(result, cpu, drain if kind == "xgov" else None)
                 if kind == "xgov":
                     if scenario == "/friction":
@@ -592,7 +654,9 @@ def _run(args, url: str, people: list[Person], fake: Child, servers: dict[str, C
                 f = measured[scenario, kind]
                 log(f"  round {round_index + 1} {scenario:9} {f.server:9}: {len(requests)} in "
                     f"{result.wall_seconds:5.1f} s, p99 {percentile(result.seconds, 0.99) * 1000:7.1f} ms, "
-                    f"errors {result.errors}, server CPU {1000 * cpu / len(requests):.1f} ms/request"
+                    f"errors {result.errors}, server CPU {1000 * cpu / len(requests):.1f} ms/request "
+                    f"(during the load: web process {1000 * web_cpu / len(requests):.1f}"
+                    + (f", worker {1000 * worker_cpu / len(requests):.1f}" if worker_cpu else "") + ")"
                     + (f", drained {drain:.2f} s later" if kind == "xgov" else ""))
         cpu_before = xgov.call("stats")["cpu"]
         result = run_load(xgov.info, [health_check()] * count, args.clients)
@@ -620,7 +684,7 @@ def _run(args, url: str, people: list[Person], fake: Child, servers: dict[str, C
         "fake_bugs": fake.call("bugs")[:3],
         "server_errors": {kind: s["errors"] for kind, s in server_logs.items()},
         "first_server_errors": {kind: s["first_errors"] for kind, s in server_logs.items() if s["first_errors"]},
-        "listener_threads": {kind: s["listener_threads"] for kind, s in server_logs.items()},
+        "work": {kind: s["work"] for kind, s in server_logs.items()},
     }
     rows = [measured[key].figures() for key in measured] + [floor.figures()]
     answered = all(row["errors"] == 0 for row in rows)
@@ -634,6 +698,7 @@ def _run(args, url: str, people: list[Person], fake: Child, servers: dict[str, C
             "options": {"requests": args.requests, "clients": args.clients, "people": len(people),
                         "rounds": args.rounds, "listener_threads": args.listener_threads,
                         "dispatch_threads": args.dispatch_threads, "ack_on_pool": args.ack_on_pool,
+                        "work_in_threads": args.work_in_threads,
                         "api_latency": args.api_latency}}
 
 
@@ -653,9 +718,9 @@ def _check(result: LoadResult, what: str, problems: list[str]) -> None:
 def print_report(results: dict, out=print) -> None:
     options = results["options"]
     rows = results["rows"]
-    threads = results["checks"]["listener_threads"]
+    work = results["checks"]["work"]
     out(f"\nAck latency under {options['clients']} concurrent clients ({options['people']} people, "
-        f"{options['rounds']} rounds; listener pool: xgov {threads['xgov']}, bare {threads['bare']} threads"
+        f"{options['rounds']} rounds; the work after acks: xgov {work['xgov']}, bare {work['bare']}"
         + ("; xgov with --ack-on-pool" if options["ack_on_pool"] else "")
         + (f"; Web API calls take {options['api_latency'] * 1000:.0f} ms" if options["api_latency"] else "") + ")")
     header = (f"{'scenario':13} {'server':9} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>6} "
@@ -665,7 +730,8 @@ def print_report(results: dict, out=print) -> None:
     for row in rows:
         out(f"{row['scenario']:13} {row['server']:9} {row['requests']:>8} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
             f"{row['max_ms']:>8.1f} {row['errors']:>6} {row['per_second']:>7.0f} {row['cpu_ms_per_request']:>10.2f}")
-    out("(CPU ms/req: the server process's CPU time over the load and its drain, per request)")
+    out("(CPU ms/req: the server's CPU time over the load and its drain, per request; xgov's includes its "
+        "worker process)")
     by = {(r["scenario"], r["server"]): r for r in rows}
     out(f"\ntargets: xgov p99 <= {TARGET_RATIO}x bare bolt p99 and < {TARGET_P99_MS:.0f} ms")
     for scenario in ("/friction", "click"):

@@ -22,6 +22,7 @@ def _check(results: dict, requests: int, people: int) -> None:
     assert checks["messages_updated"] == checks["clicks_sent"] > requests
     assert checks["tagged_workaround"] == checks["tagged_expected"] > 0
     assert checks["server_errors"] == {"xgov": 0, "bare": 0} and not checks["warm_up_problems"]
+    assert checks["work"]["xgov"].startswith("a worker process")  # xgov as served
     assert checks["ok"]
 
 

@@ -2,92 +2,61 @@
 
 Slack wants an answer within 3 s. bolt runs with process_before_response=True, so each listener
 runs in the thread that dispatches the request and its answer goes back as soon as it returns:
-every listener acknowledges first and hands the work (database, messages) to the work pool. The
-acknowledgement never waits behind earlier requests' work (with process_before_response=False
-bolt runs the whole listener, ack included, on its small listener pool, and under load acks waited
-for a free thread: bench/slack_ack.py measured it). A modal's submission is the one exception:
-the bot decides in the database first (milliseconds), so that a refusal can be shown in the open
-modal instead of closing it and losing what the person typed; its messages go out on the pool.
+every listener acknowledges first and hands the request over by name and body ("command", body) to
+the work after acks (adapters/slack/work.py), which runs in the worker process when served
+(adapters/slack/worker.py). The acknowledgement never waits behind earlier requests' work (with
+process_before_response=False bolt runs the whole listener, ack included, on its small listener
+pool, and under load acks waited for a free thread: bench/slack_ack.py measured it).
+
+A modal's submission is the one exception, and is handled in this process: the bot decides in the
+database first (milliseconds), so that a refusal can be shown in the open modal instead of closing
+it and losing what the person typed; its messages go out on this process's work pool.
 """
 from __future__ import annotations
 
-import logging
 import re
 from concurrent.futures import Executor
 from typing import Callable
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from adapters.slack import inbound
-from adapters.slack.actors import NotAPerson, SlackActors
-from adapters.slack.home import home_view
+from adapters.slack.actors import SlackActors
+from adapters.slack.work import AfterAck, Unfinished, log_failure
 from bot.app import XgovBot
-from bot.flows.home import home_page
 
-log = logging.getLogger(__name__)
 ANY = re.compile(".+")
 COMMANDS = ("/friction", "/xgov")  # as in manifest.yml
 EVENTS = ("app_home_opened", "message")  # message: message.im in manifest.yml
 
 
 class SlackListeners:
-    def __init__(self, bot: XgovBot, actors: SlackActors, client: WebClient, work: Executor) -> None:
+    def __init__(self, bot: XgovBot, actors: SlackActors, after_ack: AfterAck, executor: Executor) -> None:
+        """`after_ack` takes the work of acknowledged requests; `executor` sends a modal submission's messages."""
         self.bot = bot
         self.actors = actors
-        self.client = client
-        self.work = work
+        self.after_ack = after_ack
+        self.executor = executor
+        self.finishing = Unfinished()  # modal submissions whose messages are not sent yet
 
     def register(self, app: App) -> App:
         for command in COMMANDS:
-            app.command(command)(self._acknowledged(self.on_command))
+            app.command(command)(self._acknowledged("command"))
         for callback_id in inbound.REPORT_SHORTCUTS:
-            app.shortcut(callback_id)(self._acknowledged(self.on_report_shortcut))
-        app.action(ANY)(self._acknowledged(self.on_action))
+            app.shortcut(callback_id)(self._acknowledged("report_shortcut"))
+        app.action(ANY)(self._acknowledged("action"))
         app.view_submission(ANY)(self.on_view_submission)
-        app.event("app_home_opened")(self._acknowledged(self.on_home_opened))
-        app.event("message")(self._acknowledged(self.on_message))
+        app.event("app_home_opened")(self._acknowledged("home_opened"))
+        app.event("message")(self._acknowledged("message"))
         app.error(self.on_error)
         return app
 
-    def _acknowledged(self, work: Callable[[dict], None]) -> Callable:
-        """A bolt listener that acknowledges and submits `work(body)` to the work pool."""
+    def _acknowledged(self, work: str) -> Callable:
+        """A bolt listener that acknowledges and hands the body over for the work named `work`."""
         def listener(ack: Ack, body: dict) -> None:
             ack()
-            self.work.submit(self._guarded, work, body)
+            self.after_ack.submit(work, body)
         return listener
-
-    def _guarded(self, work: Callable[[dict], None], body: dict) -> None:
-        try:
-            work(body)
-        except Exception as error:  # noqa: BLE001 - logged as bolt logs a failed listener
-            self.on_error(error, body)
-
-    # -- the work after the ack --------------------------------------------------------------------
-    def on_command(self, body: dict) -> None:
-        self.bot.handle(inbound.command_event(body, self.actors.actor(body["user_id"])))
-
-    def on_report_shortcut(self, body: dict) -> None:
-        self.bot.handle(inbound.shortcut_event(body, self.actors.actor(body["user"]["id"])))
-
-    def on_action(self, body: dict) -> None:
-        user_id = body["user"]["id"]
-        self.bot.handle(inbound.button_event(body, self.actors.actor(user_id)))
-        if inbound.from_home_tab(body):
-            self.publish_home(user_id)
-
-    def on_home_opened(self, body: dict) -> None:
-        event = body.get("event") or {}
-        if event.get("tab") == "home":
-            self.publish_home(event["user"])
-
-    def on_message(self, body: dict) -> None:
-        event = body.get("event") or {}
-        if not inbound.written_to_the_bot(event):
-            return
-        neutral = inbound.direct_message_event(body, self.actors.actor(event["user"]))
-        if neutral is not None:
-            self.bot.handle(neutral)
 
     # -- a modal's submission: decided before the ack ----------------------------------------------
     def on_view_submission(self, ack: Ack, body: dict) -> None:
@@ -96,18 +65,22 @@ class SlackListeners:
         block = prepared.refusal and inbound.refusal_block(body["view"], submission.values, prepared.refusal)
         if block:
             ack(response_action="errors", errors={block: prepared.refusal[:300]})
-            self.work.submit(self._guarded, lambda _body: prepared.finish(refusal_shown=True), body)
+            self._finish_later(lambda: prepared.finish(refusal_shown=True), body)
             return
         ack()
-        self.work.submit(self._guarded, lambda _body: prepared.finish(), body)
+        self._finish_later(prepared.finish, body)
+
+    def _finish_later(self, finish: Callable[[], None], body: dict) -> None:
+        self.finishing.add()
+        self.executor.submit(self._finish, finish, body)
+
+    def _finish(self, finish: Callable[[], None], body: dict) -> None:
+        try:
+            finish()
+        except Exception as error:  # noqa: BLE001 - logged as bolt logs a failed listener
+            log_failure(error, body)
+        finally:
+            self.finishing.done()
 
     def on_error(self, error: Exception, body: dict) -> None:
-        if isinstance(error, NotAPerson):
-            log.info("ignored a request from someone without a readable e-mail: %s", error)
-            return
-        log.error("Slack request failed (type %s)", body.get("type"), exc_info=error)
-
-    # -- the App Home ---------------------------------------------------------------------------
-    def publish_home(self, user_id: str) -> None:
-        page = self.bot.view_for(self.actors.actor(user_id), home_page)
-        self.client.views_publish(user_id=user_id, view=home_view(page))
+        log_failure(error, body)

@@ -34,7 +34,7 @@ def test_a_fanout_killed_midway_reaches_everyone_exactly_once_after_a_restart(fa
             directory.add_person(session=session, email=f"person{n:04d}@example.pl", name=f"Person {n}",
                                  roles=("employee",), locale="en")
     env = xgov_env(url, XGOV_PLATFORM="slack", SLACK_BOT_TOKEN="xoxb-fake-token", SLACK_SIGNING_SECRET="s" * 32,
-                   XGOV_SLACK_API_URL=fake.base_url)
+                   XGOV_SLACK_API_URL=fake.base_url, XGOV_SLACK_SEND_RATE="40")
     queued = run_xgov("survey", "send", "employee-pulse", "--k", "5", env=env)
     assert queued.returncode == 0, queued.stderr
     assert outbox_counts(db) == {"pending": PEOPLE}  # the command queued the pulse; nothing sent yet

@@ -2,10 +2,13 @@
 
 Requests are built as Slack sends them (form-encoded commands and interactivity, JSON events),
 signed with slack_sdk's SignatureVerifier, and POSTed to /slack/events. The work after each ack
-runs on a tracked executor, so `settle()` waits until everything the requests started is done.
+runs on a tracked executor, so `settle()` waits until everything the requests started is done;
+with worker_process=True it runs as served, in the worker process (on the system clock), and
+`settle()` waits for the platform to be idle.
 """
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
@@ -61,7 +64,8 @@ class TrackingExecutor(ThreadPoolExecutor):
 
 
 class SlackWorld:
-    def __init__(self, url: str, start, *, fake: FakeSlackApi | None = None, world: World | None = None) -> None:
+    def __init__(self, url: str, start, *, fake: FakeSlackApi | None = None, world: World | None = None,
+                 worker_process: bool = False) -> None:
         self.world = world or World(url, start)
         self.fake = fake or FakeSlackApi(token=TOKEN).start()
         self._own_fake = fake is None
@@ -74,8 +78,12 @@ class SlackWorld:
             self.governance = next(cid for cid, c in self.fake.workspace.channels.items() if c["name"] == "governance")
         self.executor = TrackingExecutor()
         slack = SlackSettings(bot_token=TOKEN, signing_secret=SECRET, api_url=self.fake.base_url)
-        self.platform = slack_platform(db=self.world.db, settings=self.world.settings, slack=slack,
-                                       clock=self.world.clock, listener_executor=self.executor)
+        self.worker_process = worker_process
+        if worker_process:
+            self.platform = slack_platform(db=self.world.db, settings=self.world.settings, slack=slack)
+        else:
+            self.platform = slack_platform(db=self.world.db, settings=self.world.settings, slack=slack,
+                                           clock=self.world.clock, listener_executor=self.executor)
         web_app = web.Application()
         add_slack_routes(web_app, self.platform.app)
         self.server = RunningApp(web_app)
@@ -85,7 +93,10 @@ class SlackWorld:
 
     def stop(self) -> None:
         self.server.stop()
+        self.platform.stop()
         self.executor.shutdown(wait=True)
+        if self.worker_process:
+            gc.unfreeze()  # slack_platform froze the test process's objects, as it does a server's
         if self._own_fake:
             self.fake.stop()
 
@@ -115,7 +126,7 @@ class SlackWorld:
         return self.post_raw(body, {**self.signed_headers(body, "application/json"), **(extra or {})})
 
     def settle(self, timeout: float = 20) -> None:
-        assert self.executor.idle(timeout), "the work after ack did not finish"
+        assert self.platform.idle(timeout) and self.executor.idle(timeout), "the work after ack did not finish"
 
     # -- what Slack sends -------------------------------------------------------------------------
     def user(self, email: str) -> dict:
