@@ -61,8 +61,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.children import SPAWN, Child  # noqa: E402
 from bench.fanout_world import (  # noqa: E402
-    GOVERNANCE, GOVERNANCE_CONVERSATION, TOKEN, Child, FreshDatabase, add_people, add_surveys, add_teams_references,
+    GOVERNANCE, GOVERNANCE_CONVERSATION, TOKEN, FreshDatabase, add_people, add_surveys, add_teams_references,
     fake_connector_process, fake_slack_process, make_people)
 
 TARGET_RATIO = 1.1
@@ -125,12 +126,12 @@ def run_platform(platform: str, args: argparse.Namespace, workdir: str, log=prin
         add_people(db, people)
         add_surveys(db)
         if platform == "slack":
-            fake = Child(fake_slack_process)
+            fake = Child(SPAWN, fake_slack_process).ready()
             fake.call("add_users", [(p.slack_id, p.email) for p in people])
             fake.call("limit", "chat.postMessage", args.rate, args.burst)
             rate = args.rate
         else:
-            fake = Child(fake_connector_process)
+            fake = Child(SPAWN, fake_connector_process).ready()
             fake.call("add_people", [(p.teams_id, p.email, p.teams_conversation) for p in people])
             fake.call("add_channel", GOVERNANCE_CONVERSATION)
             add_teams_references(db, people, fake.info)

@@ -9,14 +9,14 @@ share one GIL).
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import traceback
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-START_TIMEOUT = 60.0
+from bench.children import answer_commands
+
 TOKEN = "xoxb-fanout-bench"
 INVITATION_ACTION = "survey.start"  # the invitation's button: how an invitation is told from other messages
 GOVERNANCE = "governance"
@@ -24,65 +24,6 @@ GOVERNANCE_CONVERSATION = "19:governance0fanout@thread.tacv2"
 
 
 # --- child processes -----------------------------------------------------------------------------------
-
-class Child:
-    """A spawned process that answers (command, *args) tuples over a pipe."""
-
-    def __init__(self, target, *args) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.name = target.__name__
-        self.conn, child_conn = context.Pipe()
-        self.process = context.Process(target=target, args=(child_conn, *args), daemon=True)
-        self.process.start()
-        child_conn.close()
-        if not self.conn.poll(START_TIMEOUT):
-            self.stop()
-            raise RuntimeError(f"{self.name} did not start")
-        kind, value = self.conn.recv()
-        if kind != "ready":
-            self.stop()
-            raise RuntimeError(f"{self.name} failed to start:\n{value}")
-        self.info = value
-
-    def call(self, command: str, *args):
-        self.conn.send((command, *args))
-        kind, value = self.conn.recv()
-        if kind == "error":
-            raise RuntimeError(f"{self.name} {command}: {value}")
-        return value
-
-    def stop(self) -> None:
-        if self.process.is_alive():
-            try:
-                self.conn.send(("stop",))
-                self.conn.poll(10) and self.conn.recv()
-            except (EOFError, OSError):
-                pass
-            self.process.join(10)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(5)
-
-    def __enter__(self) -> "Child":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-
-def _answer_commands(conn, handlers: dict) -> None:
-    while True:
-        try:
-            command, *args = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            conn.send(("ok", handlers[command](*args)))
-        except Exception:  # noqa: BLE001 - reported to the parent
-            conn.send(("error", traceback.format_exc()))
-        if command == "stop":
-            return
-
 
 def _cpu_seconds() -> float:
     times = os.times()
@@ -129,7 +70,7 @@ def fake_slack_process(conn) -> None:
         with fake._lock:
             return [(call.time, call.status) for call in fake.calls if call.method == method]
 
-    _answer_commands(conn, {
+    answer_commands(conn, {
         "add_users": add_users,
         "timeline": timeline,
         "limit": lambda method, per_second, burst: fake.limit(method, per_second=per_second, burst=burst),
@@ -199,7 +140,7 @@ def fake_connector_process(conn) -> None:
         with fake._lock:
             return [(call.time, call.status) for call in fake.calls if call.operation == operation]
 
-    _answer_commands(conn, {
+    answer_commands(conn, {
         "add_people": add_people,
         "timeline": timeline,
         "add_channel": add_channel,

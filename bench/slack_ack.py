@@ -88,6 +88,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.children import Child, answer_commands  # noqa: E402
 from bench.slack_ack_clients import (  # noqa: E402
     SECRET, TOKEN, LoadResult, SlackRequest, block_actions, friction_command, health_check, kind_action, percentile,
     run_load)
@@ -95,68 +96,9 @@ from bench.slack_ack_clients import (  # noqa: E402
 TARGET_RATIO = 1.5
 TARGET_P99_MS = 300.0
 DRAIN_TIMEOUT = 900.0
-START_TIMEOUT = 60.0
 GOVERNANCE = "governance"
 FULL = {"requests": 2000, "people": 300, "rounds": 2, "warmup": 300}
 QUICK = {"requests": 200, "people": 60, "rounds": 1, "warmup": 60}
-
-
-# --- Child processes ------------------------------------------------------------------------------------
-
-class Child:
-    """A spawned process that answers (command, *args) tuples over a pipe."""
-
-    def __init__(self, context, target, *args, daemon: bool = True) -> None:
-        """daemon=False for a child that starts processes of its own (xgov's worker process)."""
-        self.name = target.__name__
-        self.conn, child_conn = context.Pipe()
-        self.process = context.Process(target=target, args=(child_conn, *args), daemon=daemon)
-        self.process.start()
-        child_conn.close()
-        self.info = None
-
-    def ready(self) -> "Child":
-        if not self.conn.poll(START_TIMEOUT):
-            raise RuntimeError(f"{self.name} did not start")
-        kind, value = self.conn.recv()
-        if kind != "ready":
-            raise RuntimeError(f"{self.name} failed to start:\n{value}")
-        self.info = value
-        return self
-
-    def call(self, command: str, *args):
-        self.conn.send((command, *args))
-        kind, value = self.conn.recv()
-        if kind == "error":
-            raise RuntimeError(f"{self.name} {command}: {value}")
-        return value
-
-    def stop(self) -> None:
-        if self.process.is_alive():
-            try:
-                self.call("stop")
-            except (EOFError, OSError, RuntimeError):
-                pass
-            self.process.join(10)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(5)
-
-
-def _answer_commands(conn, handlers: dict) -> None:
-    """Until "stop", or until the benchmark's process is gone (then stop all the same: no orphans)."""
-    while True:
-        try:
-            command, *args = conn.recv()
-        except (EOFError, OSError):
-            handlers["stop"]()
-            return
-        try:
-            conn.send(("ok", handlers[command](*args)))
-        except Exception:  # noqa: BLE001 - reported to the parent
-            conn.send(("error", traceback.format_exc()))
-        if command == "stop":
-            return
 
 
 def fake_slack_process(conn, latency: float = 0.0) -> None:
@@ -189,7 +131,7 @@ def fake_slack_process(conn, latency: float = 0.0) -> None:
             found[user_id] = {**messages[0], "channel": channel} if messages else None
         return found
 
-    _answer_commands(conn, {
+    answer_commands(conn, {
         "add_users": add_users,
         "add_channel": lambda name: fake.add_channel(name, is_member=True),
         "first_dms": first_dms,
@@ -329,7 +271,7 @@ def server_process(conn, kind: str, db_url: str, api_url: str, listener_threads:
         loop.call_soon_threadsafe(loop.stop)
 
     handlers = {"idle": wait_idle, "stats": stats, "stop": stop}
-    threading.Thread(target=_answer_commands, args=(conn, handlers), daemon=True).start()
+    threading.Thread(target=answer_commands, args=(conn, handlers), daemon=True).start()
     conn.send(("ready", f"http://127.0.0.1:{sock.getsockname()[1]}"))
     loop.run_forever()
     loop.run_until_complete(runner.cleanup())

@@ -22,7 +22,7 @@ from bot.messages import Form, Image, Message, MessageRef
 from bot.outbox import codec, store
 from bot.outbox.store import Outgoing
 from bot.ports import ChatPort, Unreachable
-from bot.services.directory import PersonView, find_person, recipient_settings
+from bot.services.directory import PersonView, recipient_settings
 from bot.services.quiet_hours import working_time
 
 if TYPE_CHECKING:
@@ -52,10 +52,6 @@ class Turn:
     @property
     def _(self) -> Translate:
         return translator(self.locale)
-
-    def locale_of(self, email: str) -> str:
-        person = find_person(session=self.session, email=email)
-        return (person.locale if person and person.locale else None) or self.settings.default_locale
 
     def reply(self, build: MessageBuilder) -> None:
         self._queue(store.USER, self.actor.email, codec.message_to_dict(build(self._)))

@@ -231,7 +231,3 @@ class OutboxSender:
                     else:
                         del self._lanes[lane_name]
                     self._changed.notify_all()
-
-    def idle(self) -> bool:
-        """Nothing queued or being sent in this process."""
-        return self._queued() == 0

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.messages import MessageRef
 from bot.outbox import codec
 from bot.outbox.store import CHANNEL, FAILED, SENT, UNREACHABLE, UPDATE, UPLOAD, USER
-from bot.ports import ChatPort, Unreachable
+from bot.ports import ChatPort, FindsSent, Unreachable
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,6 @@ def _call(port: ChatPort, row: Claimed):
 def find_sent(port: ChatPort, row: Claimed) -> MessageRef | None:
     """After a crash: the message if the platform has it already. Updates are sent again (they are
     idempotent); a port that cannot look messages up (Teams) sends again too."""
-    finder = getattr(port, "find_sent", None)
-    if row.operation not in (USER, CHANNEL) or finder is None:
+    if row.operation not in (USER, CHANNEL) or not isinstance(port, FindsSent):
         return None
-    return finder(row.key, row.operation, row.target, since=row.created_at)
+    return port.find_sent(row.key, row.operation, row.target, since=row.created_at)

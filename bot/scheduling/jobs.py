@@ -26,7 +26,6 @@ from bot.turn import Turn
 from storage.models import SurveyRecord, SurveySchedule, SurveyWave
 
 Work = Callable[[Turn, datetime], None]
-CADENCES = ("weekly", "biweekly", "monthly", "quarterly")
 
 
 @dataclass(frozen=True)

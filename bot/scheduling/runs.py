@@ -18,10 +18,6 @@ def claim(*, session: Session, job: str, slot: datetime, now: datetime, by: str)
     return len(session.execute(statement.returning(ScheduledRun.job)).all()) == 1  # rowcount is not reliable here
 
 
-def has_run(*, session: Session, job: str, slot: datetime) -> bool:
-    return session.get(ScheduledRun, (job[:120], slot)) is not None
-
-
 def prune(*, session: Session, now: datetime, deliveries_for: timedelta = timedelta(days=7),
           sent_for: timedelta = timedelta(days=30)) -> tuple[int, int]:
     """Forget inbound deliveries past any platform's retries and messages sent long ago."""

@@ -31,13 +31,8 @@ def governance_channels(*, session: Session, settings: Settings) -> list[Channel
     return [ChannelView(r.name, r.locale, r.digest_weekday, r.digest_hour, r.timezone) for r in rows]
 
 
-def set_channel(*, session: Session, name: str, locale: str, weekday: str = "mon", hour: int = 9,
-                timezone: str = "Europe/Warsaw") -> ChannelView:
-    name = name.strip().lstrip("#")
-    if not name:
-        raise UserError(N_("Give the channel's name."))
-    if locale not in SUPPORTED_LOCALES:
-        raise UserError(N_("The language must be pl or en, not {locale}."), locale=locale)
+def check_weekly_time(weekday: str, hour: int, timezone: str) -> None:
+    """A day of the week, an hour and a time zone as a person gives them; a refusal says which is wrong."""
     if weekday not in WEEKDAYS:
         raise UserError(N_("The day must be one of {days}, not {day}."), days=", ".join(WEEKDAYS), day=weekday)
     if not 0 <= hour <= 23:
@@ -46,6 +41,16 @@ def set_channel(*, session: Session, name: str, locale: str, weekday: str = "mon
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as problem:
         raise UserError(N_("{zone} is not a time zone such as Europe/Warsaw."), zone=timezone) from problem
+
+
+def set_channel(*, session: Session, name: str, locale: str, weekday: str = "mon", hour: int = 9,
+                timezone: str = "Europe/Warsaw") -> ChannelView:
+    name = name.strip().lstrip("#")
+    if not name:
+        raise UserError(N_("Give the channel's name."))
+    if locale not in SUPPORTED_LOCALES:
+        raise UserError(N_("The language must be pl or en, not {locale}."), locale=locale)
+    check_weekly_time(weekday, hour, timezone)
     row = session.scalar(select(GovernanceChannel).where(GovernanceChannel.name == name))
     if row is None:
         row = GovernanceChannel(name=name)

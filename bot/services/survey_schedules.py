@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import N_, UserError
-from bot.services.channels import WEEKDAYS
-from bot.services.survey_waves import AUDIENCES, audience_emails
+from bot.services.channels import WEEKDAYS, check_weekly_time
+from bot.services.survey_waves import AUDIENCES, audience_emails, check_wave_settings
 from storage.models import SurveyRecord, SurveySchedule
-from surveys import ThresholdTooLow, validate_k
 
 CADENCES = ("weekly", "biweekly", "monthly", "quarterly")
 
@@ -40,20 +38,8 @@ def add_schedule(*, session: Session, key: str, cadence: str, weekday: str, hour
         raise UserError(N_("There is no survey {key}. See xgov survey list."), key=key)
     if cadence not in CADENCES:
         raise UserError(N_("The cadence is weekly, biweekly, monthly or quarterly, not {cadence}."), cadence=cadence)
-    if weekday not in WEEKDAYS:
-        raise UserError(N_("The day must be one of {days}, not {day}."), days=", ".join(WEEKDAYS), day=weekday)
-    if not 0 <= hour <= 23:
-        raise UserError(N_("The hour must be 0 to 23, not {hour}."), hour=hour)
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as problem:
-        raise UserError(N_("{zone} is not a time zone such as Europe/Warsaw."), zone=timezone) from problem
-    if window_days < 1:
-        raise UserError(N_("The answer window must be at least one day."))
-    try:
-        validate_k(k)
-    except ThresholdTooLow as problem:
-        raise UserError(N_("k must be at least 3 so that answers stay anonymous; it was {k}."), k=k) from problem
+    check_weekly_time(weekday, hour, timezone)
+    check_wave_settings(days=window_days, k=k)
     if audience not in AUDIENCES:
         raise UserError(N_("The audience is everyone, unit or managers, not {audience}."), audience=audience)
     audience_emails(session=session, audience=audience, unit=unit)  # refuses a unit that does not exist

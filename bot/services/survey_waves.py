@@ -107,15 +107,20 @@ def audience_emails(*, session: Session, audience: str, unit: str | None = None)
     return list(session.execute(query))
 
 
-def send_wave(*, session: Session, key: str, audience: str, now: datetime, days: int, unit: str | None = None,
-              k: int = 5, max_reminders: int = 2) -> tuple[int, list[str]]:
-    """Create a wave and its recipients; return the wave id and whom to invite."""
+def check_wave_settings(*, days: int, k: int) -> None:
+    """An answer window and an anonymity threshold as a person gives them (a wave now or on a cadence)."""
     try:
         validate_k(k)
     except ThresholdTooLow as problem:
         raise UserError(N_("k must be at least 3 so that answers stay anonymous; it was {k}."), k=k) from problem
     if days < 1:
         raise UserError(N_("The answer window must be at least one day."))
+
+
+def send_wave(*, session: Session, key: str, audience: str, now: datetime, days: int, unit: str | None = None,
+              k: int = 5, max_reminders: int = 2) -> tuple[int, list[str]]:
+    """Create a wave and its recipients; return the wave id and whom to invite."""
+    check_wave_settings(days=days, k=k)
     record = _record(session, key)
     people = audience_emails(session=session, audience=audience, unit=unit)
     if len(people) < k:

@@ -18,7 +18,7 @@ from tests.web_server import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class XgovProcess_:
+class XgovRun:
     def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
         self.log = log
         self._handle = log.open("ab")

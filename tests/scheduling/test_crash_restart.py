@@ -12,7 +12,7 @@ from storage.db import Database
 from storage.migrate import upgrade
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_methods import FakeUser
-from tests.scheduling.processes import XgovProcess_, outbox_counts, run_xgov, wait_for, xgov_env
+from tests.scheduling.processes import XgovRun, outbox_counts, run_xgov, wait_for, xgov_env
 
 PEOPLE = 240
 
@@ -39,7 +39,7 @@ def test_a_fanout_killed_midway_reaches_everyone_exactly_once_after_a_restart(fa
     assert queued.returncode == 0, queued.stderr
     assert outbox_counts(db) == {"pending": PEOPLE}  # the command queued the pulse; nothing sent yet
 
-    first = XgovProcess_(["run", "--platform", "slack"], env, tmp_path / "first.log")
+    first = XgovRun(["run", "--platform", "slack"], env, tmp_path / "first.log")
     try:
         wait_for(lambda: fake.accepted("chat.postMessage") >= PEOPLE // 3, 60, "a third of the fan-out")
     finally:
@@ -47,7 +47,7 @@ def test_a_fanout_killed_midway_reaches_everyone_exactly_once_after_a_restart(fa
     at_kill = outbox_counts(db)
     assert at_kill.get("sending", 0) > 0 and at_kill.get("sent", 0) < PEOPLE, f"nothing was in flight: {at_kill}"
 
-    second = XgovProcess_(["run", "--platform", "slack"], env, tmp_path / "second.log")
+    second = XgovRun(["run", "--platform", "slack"], env, tmp_path / "second.log")
     try:
         wait_for(lambda: outbox_counts(db) == {"sent": PEOPLE}, 90, "every message settled as sent")
     finally:

@@ -6,6 +6,7 @@ import logging
 import time
 from datetime import datetime, timezone
 
+import pytest
 from sqlalchemy import select
 
 from adapters.console.port import ConsolePort
@@ -62,10 +63,8 @@ def test_a_refused_action_leaves_no_row_and_a_repeated_key_is_stored_once(databa
         turn.post_to_governance(lambda _: Message(text="never"))
         raise RuntimeError("the job failed after deciding a message")
 
-    try:
+    with pytest.raises(RuntimeError):
         bot.run_job(refused)
-    except RuntimeError:
-        pass
     for _ in range(2):  # the same slot's job run twice: its keys are the same
         bot.run_job(lambda turn: turn.post_to_governance(lambda _: Message(text="digest")), batch="digest@W09")
     with db.unit_of_work() as session:

@@ -12,7 +12,7 @@ import pytest
 from bot.services import channels, directory, survey_waves
 from storage.db import Database
 from storage.models import SurveyWave
-from tests.scheduling.processes import XgovProcess_, wait_for, xgov_env
+from tests.scheduling.processes import XgovRun, wait_for, xgov_env
 from tests.web_server import free_port
 
 TAKEOVER_SECONDS = 5  # leader poll 0.5 s here (XGOV_LEADER_POLL_SECONDS, 5 s by default)
@@ -47,7 +47,7 @@ def test_replicas_post_each_scheduled_message_once_and_survive_the_leader(postgr
                              weekday=channels.WEEKDAYS[warsaw_now.weekday()], hour=warsaw_now.hour)
     first_close = wave_closing_in(db, 12)
     mailbox = tmp_path / "mailbox.jsonl"
-    started = [XgovProcess_(["run", "--platform", "console"],
+    started = [XgovRun(["run", "--platform", "console"],
                             xgov_env(postgres_url, XGOV_CONSOLE_MAILBOX=str(mailbox), XGOV_HTTP_PORT=str(free_port())),
                             tmp_path / f"xgov-{n}.log") for n in range(replicas)]
     try:
