@@ -25,10 +25,10 @@ older than FRESH_FOR when it commits): on SQLite, where the claim's SELECT is no
 transaction, some people then get two invitations; the bench counts them as duplicates.
 
 Slack: SlackPort(slack_client(token, fake), send_rate=R) against tests/fakes/slack_api.py with
-chat.postMessage limited to R a second (token bucket, --burst). users.lookupByEmail and
-conversations.open, one each per person on a fresh process (the port caches them), are NOT limited
-here: in Slack they are Tier 4 (100+/min) and Tier 3 (50+/min), which would make them the bottleneck
-of a first pulse to 10,000 people long before chat.postMessage (see the report's note).
+chat.postMessage limited to R a second (token bucket, --burst), users.list to 20 a minute (Tier 2)
+and users.lookupByEmail to 100 a minute (Tier 4), each with a minute's worth as its burst. The port
+starts with an empty cache, as a fresh process: it reads the directory (users.list, 1,000 people a
+page) at the first person it does not know, and posts to user ids (no conversations.open).
 
 Teams: TeamsPort (its Pacer: 7/s, 8/2 s, 60/30 s per conversation and --teams-rate a second for the
 app) against tests/fakes/bot_connector.py with the same limits enforced (Teams' per-thread windows
@@ -71,6 +71,7 @@ SURVEY = "employee-pulse"
 FULL = {"people": 10_000, "rate": 200.0, "teams_rate": 30.0}
 QUICK = {"people": 300, "rate": 1000.0, "teams_rate": 100.0}
 POLL_SECONDS = 0.1
+DIRECTORY_LIMITS = {"users.list": 20, "users.lookupByEmail": 100}  # a minute: Slack's Tier 2 and Tier 4
 PAUSE = 0.5  # a gap between accepted sends at least this long is reported as a pause
 
 
@@ -129,6 +130,8 @@ def run_platform(platform: str, args: argparse.Namespace, workdir: str, log=prin
             fake = Child(SPAWN, fake_slack_process).ready()
             fake.call("add_users", [(p.slack_id, p.email) for p in people])
             fake.call("limit", "chat.postMessage", args.rate, args.burst)
+            for method, per_minute in DIRECTORY_LIMITS.items():  # Slack's tiers, a minute's worth as burst
+                fake.call("limit", method, per_minute / 60, per_minute)
             rate = args.rate
         else:
             fake = Child(SPAWN, fake_connector_process).ready()
@@ -330,7 +333,8 @@ def print_report(results: dict, out=print) -> None:
                           for method, s in sorted(row["calls"].items()))
         out(f"  calls the fake answered: {calls}")
     if any(row["platform"] == "slack" for row in results["rows"]):
-        out("note: users.lookupByEmail and conversations.open are not limited here (Slack: Tier 4 and Tier 3)")
+        out("Slack's directory methods are limited as Slack does: "
+            + ", ".join(f"{method} {n}/min" for method, n in DIRECTORY_LIMITS.items()))
     load = options["load"]
     out(f"{'all delivered exactly once' if results['ok'] else 'PROBLEMS (see above)'}; "
         f"the run took {results['seconds']:.0f} s; load average {load[0]:.1f} before, {load[1]:.1f} after "

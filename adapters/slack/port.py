@@ -1,16 +1,21 @@
 """SlackPort: the ChatPort on Slack's Web API (slack_sdk's WebClient).
 
-People are found by e-mail (users.lookupByEmail) and written to in their direct-message
-channel (conversations.open); channels are found by name (conversations.list). Both are
-cached. Messages go out as Block Kit (adapters/slack/blocks.py) with a plain notification
-text; an image with bytes is uploaded with files.getUploadURLExternal /
+People are found by e-mail: the whole workspace's directory is read once (users.list, a
+thousand people a page), and anyone it does not have is looked up alone (users.lookupByEmail,
+which Slack allows only about 100 times a minute: a pulse to 10,000 people would take hours).
+A message to a person is posted to their user id (Slack delivers it in the app's direct
+messages); channels are found by name (conversations.list). All of it is cached. Messages go
+out as Block Kit (adapters/slack/blocks.py), rendered once per distinct message, with a plain
+notification text; an image with bytes is uploaded with files.getUploadURLExternal /
 files.completeUploadExternal (slack_sdk's files_upload_v2). HTTP 429 waits Retry-After and
 5xx backs off (slack_sdk's retry handlers), so nothing is dropped.
 """
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime
+from functools import lru_cache
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -23,6 +28,15 @@ from bot.outbox.pacing import RateLimiter
 RATE_LIMIT_RETRIES = 10
 METADATA_EVENT = "xgov_message"  # message metadata carrying the outbox key (find_sent)
 SERVER_ERROR_RETRIES = 3
+PACED_METHODS = ("chat.postMessage", "chat.update")  # what send_rate paces
+DIRECTORY_PAGE = 1000  # users.list's largest page
+DIRECTORY_FRESH_SECONDS = 600.0  # a miss reads the directory again if it is older than this
+
+
+@lru_cache(maxsize=256)
+def _rendered(message: Message) -> tuple[list[dict], str]:
+    """A fan-out sends one message to thousands: render it once (the blocks are not changed after)."""
+    return message_blocks(message)
 
 
 def slack_client(token: str, base_url: str | None = None) -> WebClient:
@@ -34,17 +48,24 @@ def slack_client(token: str, base_url: str | None = None) -> WebClient:
 
 
 class _HoldingRateLimitHandler(RateLimitErrorRetryHandler):
-    """slack_sdk's 429 handler (wait Retry-After, try again) that also holds every other sending thread."""
+    """slack_sdk's 429 handler (wait Retry-After, try again), except that a 429 for a paced method
+    holds every sending thread for its Retry-After and the retry then queues at the limiter with
+    the rest, instead of sleeping on its own and coming back unpaced (more 429s). Slack limits each
+    method on its own: a 429 for another method waits as slack_sdk does."""
 
     def __init__(self, limiter: RateLimiter, max_retry_count: int) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self.limiter = limiter
 
     def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:
-        if response is not None:
-            wait = next((values[0] for name, values in response.headers.items() if name.lower() == "retry-after"), "1")
-            self.limiter.hold(float(wait))
-        super().prepare_for_next_attempt(state=state, request=request, response=response, error=error)
+        if response is None or request.url.split("?")[0].rsplit("/", 1)[-1] not in PACED_METHODS:
+            super().prepare_for_next_attempt(state=state, request=request, response=response, error=error)
+            return
+        state.next_attempt_requested = True
+        wait = next((values[0] for name, values in response.headers.items() if name.lower() == "retry-after"), "1")
+        self.limiter.hold(float(wait))
+        self.limiter.wait()
+        state.increment_current_attempt()
 
 
 class SlackPort:
@@ -61,6 +82,8 @@ class SlackPort:
         self._dms: dict[str, str] = {}  # user id -> DM channel id
         self._channels: dict[str, str] = {}  # name -> channel id
         self._lock = threading.Lock()
+        self._directory_lock = threading.Lock()  # one thread reads the directory, the others wait for it
+        self._directory_read_at: float | None = None
 
     def _pace(self) -> None:
         if self.limiter:
@@ -77,6 +100,16 @@ class SlackPort:
         with self._lock:
             if key in self._users:
                 return self._users[key]
+        with self._directory_lock:
+            with self._lock:
+                if key in self._users:  # another thread read the directory meanwhile
+                    return self._users[key]
+            read_at = self._directory_read_at
+            if read_at is None or time.monotonic() - read_at > DIRECTORY_FRESH_SECONDS:
+                self._read_directory()
+                with self._lock:
+                    if key in self._users:
+                        return self._users[key]
         try:
             user_id = self.client.users_lookupByEmail(email=key)["user"]["id"]
         except SlackApiError as problem:
@@ -84,6 +117,23 @@ class SlackPort:
         with self._lock:
             self._users[key] = user_id
         return user_id
+
+    def _read_directory(self) -> None:
+        """Every active person's id by e-mail (users.list, page by page; users:read.email gives e-mails)."""
+        found: dict[str, str] = {}
+        cursor = None
+        while True:
+            page = self.client.users_list(limit=DIRECTORY_PAGE, cursor=cursor)
+            for member in page["members"]:
+                email = (member.get("profile") or {}).get("email")
+                if email and not member.get("deleted") and not member.get("is_bot"):
+                    found[email.strip().lower()] = member["id"]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        with self._lock:
+            self._users.update(found)
+        self._directory_read_at = time.monotonic()
 
     def _dm(self, email: str) -> str:
         user_id = self.user_id(email)
@@ -114,13 +164,17 @@ class SlackPort:
 
     # --- the ChatPort -------------------------------------------------------------------
     def send_to_user(self, email: str, message: Message, *, key: str = "") -> MessageRef:
-        return self._post(self._dm(email), message, key)
+        user_id = self.user_id(email)
+        ref = self._post(user_id, message, key)  # Slack posts to the app's DM with them
+        with self._lock:
+            self._dms[user_id] = ref.conversation
+        return ref
 
     def post_to_channel(self, channel: str, message: Message, *, key: str = "") -> MessageRef:
         return self._post(self.channel_id(channel), message, key)
 
     def _post(self, channel: str, message: Message, key: str = "") -> MessageRef:
-        blocks, text = message_blocks(message)
+        blocks, text = _rendered(message)
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": key}} if key else None
         self._pace()
         response = self.client.chat_postMessage(channel=channel, blocks=blocks, text=text, unfurl_links=False,
@@ -145,7 +199,7 @@ class SlackPort:
                 return None
 
     def update_message(self, ref: MessageRef, message: Message) -> MessageRef:
-        blocks, text = message_blocks(message)
+        blocks, text = _rendered(message)
         self._pace()
         try:
             self.client.chat_update(channel=ref.conversation, ts=ref.message_id, blocks=blocks, text=text)

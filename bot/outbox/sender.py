@@ -25,6 +25,8 @@ from bot.ports import ChatPort
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+SETTLE_SECONDS = 0.2  # the sending threads' outcomes reach the database at least this often
+SETTLE_BATCH = 100  # or as soon as this many are waiting
 
 
 class OutboxSender:
@@ -46,6 +48,9 @@ class OutboxSender:
         self._workers: list[threading.Thread] = []
         self.is_leader: Callable[[], bool] = lambda: False  # shown beside the heartbeat (xgov_processes.leader)
         self._registered = False
+        self._outcomes: list[store.Settlement] = []  # sent by the sending threads, not yet written
+        self._outcomes_lock = threading.Lock()
+        self._outcomes_waiting = threading.Event()
         self._alive_lock = threading.Lock()
         self._last_beat = 0.0
 
@@ -103,17 +108,54 @@ class OutboxSender:
         return len(rows)
 
     def _send(self, row: Claimed) -> None:
+        self._settle(self._settlement(row))
+
+    def _settlement(self, row: Claimed) -> store.Settlement:
         port = self.ports.get(row.platform)
         if port is None:  # claimed only for our platforms; a mistake here must not lose the row
-            self._settle(row, sending.Outcome(store.FAILED, error=f"no port for {row.platform}",
-                                              retry_at=self.clock() + timedelta(minutes=1)))
-            return
-        self._settle(row, sending.send(port, row, self.clock()))
+            outcome = sending.Outcome(store.FAILED, error=f"no port for {row.platform}",
+                                      retry_at=self.clock() + timedelta(minutes=1))
+        else:
+            outcome = sending.send(port, row, self.clock())
+        return self._settled(row, outcome)
 
-    def _settle(self, row: Claimed, outcome: sending.Outcome) -> None:
+    def _settled(self, row: Claimed, outcome: sending.Outcome) -> store.Settlement:
+        return store.Settlement(row.id, outcome.status, self.clock(), sent_ref=outcome.sent_ref, error=outcome.error,
+                                retry_at=outcome.retry_at)
+
+    def _settle(self, settlement: store.Settlement) -> None:
         with self.db.unit_of_work() as session:
-            store.settle(session=session, row_id=row.id, status=outcome.status, now=self.clock(),
-                         sent_ref=outcome.sent_ref, error=outcome.error, retry_at=outcome.retry_at)
+            store.settle_all(session=session, settlements=[settlement])
+
+    # -- the sending threads' outcomes, written in batches ----------------------------------------------
+    def _settle_soon(self, settlement: store.Settlement) -> None:
+        with self._outcomes_lock:
+            self._outcomes.append(settlement)
+            if len(self._outcomes) >= SETTLE_BATCH:
+                self._outcomes_waiting.set()
+
+    def _write_outcomes(self) -> None:
+        with self._outcomes_lock:
+            batch, self._outcomes = self._outcomes, []
+            self._outcomes_waiting.clear()
+        if not batch:
+            return
+        try:
+            with self.db.unit_of_work() as session:
+                store.settle_all(session=session, settlements=batch)
+        except Exception:  # the rows stay claimed by this living process: write them with the next batch
+            with self._outcomes_lock:
+                self._outcomes[:0] = batch
+            raise
+
+    def _settle_forever(self) -> None:
+        while not self._stopping.is_set():
+            self._outcomes_waiting.wait(SETTLE_SECONDS)
+            try:
+                self._write_outcomes()
+            except Exception:  # noqa: BLE001 - the database may be briefly away
+                log.exception("outbox: writing sent messages' outcomes failed; trying again")
+                self._stopping.wait(self.poll_seconds)
 
     # -- draining in the background -------------------------------------------------------------------
     def start(self) -> None:
@@ -122,16 +164,22 @@ class OutboxSender:
             worker = threading.Thread(target=self._work, name=f"outbox-send-{n}", daemon=True)
             worker.start()
             self._workers.append(worker)
-        drain = threading.Thread(target=self._drain_forever, name="outbox-drain", daemon=True)
-        drain.start()
-        self._workers.append(drain)
+        for target, name in ((self._drain_forever, "outbox-drain"), (self._settle_forever, "outbox-settle")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._workers.append(thread)
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping.set()
+        self._outcomes_waiting.set()
         with self._changed:
             self._changed.notify_all()
         for thread in self._workers:
             thread.join(timeout)
+        try:
+            self._write_outcomes()
+        except Exception:  # noqa: BLE001 - those rows are in doubt for the next process, which asks the platform
+            log.exception("outbox: the last outcomes could not be written")
 
     def drain_once(self) -> int:
         """One round: rows in doubt, then due rows; returns how many were handed to the workers."""
@@ -178,7 +226,8 @@ class OutboxSender:
                 continue
             if found is not None:
                 log.info("outbox %s had arrived before the stop; not sent again", row.key)
-                self._settle(row, sending.Outcome(store.SENT, sent_ref=sending.codec.ref_to_json(found)))
+                self._settle(self._settled(row, sending.Outcome(store.SENT,
+                                                                 sent_ref=sending.codec.ref_to_json(found))))
             else:
                 to_send.append(row)
         self._enqueue(to_send)
@@ -220,9 +269,9 @@ class OutboxSender:
                 row = self._lanes[lane_name].popleft()
                 self._in_flight += 1
             try:
-                self._send(row)
-            except Exception:  # noqa: BLE001 - the database failed while settling: the row stays claimed
-                log.exception("outbox %s: sending or settling failed", row.key)
+                self._settle_soon(self._settlement(row))
+            except Exception:  # noqa: BLE001 - a bug: the row stays claimed, in doubt if this process stops
+                log.exception("outbox %s: sending failed", row.key)
             finally:
                 with self._changed:
                     self._in_flight -= 1

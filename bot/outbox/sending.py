@@ -5,8 +5,9 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from bot.messages import MessageRef
+from bot.messages import Message, MessageRef
 from bot.outbox import codec
 from bot.outbox.store import CHANNEL, FAILED, SENT, UNREACHABLE, UPDATE, UPLOAD, USER
 from bot.ports import ChatPort, FindsSent, Unreachable
@@ -70,15 +71,21 @@ def send(port: ChatPort, row: Claimed, now: datetime) -> Outcome:
     return Outcome(SENT, sent_ref=codec.ref_to_json(ref) if isinstance(ref, MessageRef) else None)
 
 
+@lru_cache(maxsize=64)
+def _message(payload: str) -> Message:
+    """A fan-out's rows carry the same few payloads (one per language): decode each once."""
+    return codec.message_from_dict(json.loads(payload))
+
+
 def _call(port: ChatPort, row: Claimed):
-    data = json.loads(row.payload)
     if row.operation == USER:
-        return port.send_to_user(row.target, codec.message_from_dict(data), key=row.key)
+        return port.send_to_user(row.target, _message(row.payload), key=row.key)
     if row.operation == CHANNEL:
-        return port.post_to_channel(row.target, codec.message_from_dict(data), key=row.key)
+        return port.post_to_channel(row.target, _message(row.payload), key=row.key)
     if row.operation == UPDATE:
-        return port.update_message(codec.ref_from_json(row.target), codec.message_from_dict(data))
+        return port.update_message(codec.ref_from_json(row.target), _message(row.payload))
     if row.operation == UPLOAD:
+        data = json.loads(row.payload)
         return port.upload_image(row.target, codec.image_from_dict(data["image"]), data.get("comment", ""))
     raise ValueError(f"unknown outbox operation {row.operation}")
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import Text, bindparam, func, select, tuple_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm import Session
 
 from storage.db import insert_ignoring_duplicates
-from storage.models import OutboxMessage, XgovProcess
+from storage.models import OutboxMessage, UTCDateTime, XgovProcess
 
 PENDING, SENDING, SENT, FAILED, UNREACHABLE = "pending", "sending", "sent", "failed", "unreachable"
 USER, CHANNEL, UPDATE, UPLOAD = "user", "channel", "update", "upload"  # the ChatPort call a row makes
@@ -111,15 +111,42 @@ def _claim(session: Session, rows: list[OutboxMessage], process: str, now: datet
     return taken
 
 
+@dataclass(frozen=True)
+class Settlement:
+    """How a claimed row ended: with `retry_at` it goes back to pending until then."""
+
+    row_id: int
+    status: str
+    at: datetime
+    sent_ref: str | None = None
+    error: str | None = None
+    retry_at: datetime | None = None
+
+    def params(self) -> dict:
+        sent = self.status == SENT and not self.retry_at
+        return {"row_id": self.row_id, "new_status": PENDING if self.retry_at else self.status,
+                "new_error": self.error, "retry_at": self.retry_at, "sent_at": self.at if sent else None,
+                "sent_ref": self.sent_ref if sent else None}
+
+
+_OUTBOX = OutboxMessage.__table__
+# One statement for every settlement, so that many go in one executemany (a fan-out settles in batches).
+_SETTLE = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))
+           .values(status=bindparam("new_status"), error=bindparam("new_error"),
+                   not_before=func.coalesce(bindparam("retry_at", type_=UTCDateTime()), _OUTBOX.c.not_before),
+                   sent_at=func.coalesce(bindparam("sent_at", type_=UTCDateTime()), _OUTBOX.c.sent_at),
+                   sent_ref=func.coalesce(bindparam("sent_ref", type_=Text()), _OUTBOX.c.sent_ref)))
+
+
 def settle(*, session: Session, row_id: int, status: str, now: datetime, sent_ref: str | None = None,
            error: str | None = None, retry_at: datetime | None = None) -> None:
     """Record how a claimed row ended; with `retry_at` it goes back to pending until then."""
-    values: dict = {"status": PENDING if retry_at else status, "error": error}
-    if retry_at:
-        values["not_before"] = retry_at
-    if status == SENT:
-        values.update(sent_at=now, sent_ref=sent_ref)
-    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+    settle_all(session=session, settlements=[Settlement(row_id, status, now, sent_ref, error, retry_at)])
+
+
+def settle_all(*, session: Session, settlements: list[Settlement]) -> None:
+    if settlements:
+        session.execute(_SETTLE, [settlement.params() for settlement in settlements])
 
 
 def leave_in_doubt(*, session: Session, row_id: int) -> None:

@@ -8,6 +8,8 @@ replaced, so answers (and the recorded Calls) can share them without copying.
 """
 from __future__ import annotations
 
+import base64
+
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -144,6 +146,7 @@ class SlackWorkspace:
             "conversations.join": self.conversations_join,
             "users.lookupByEmail": self.users_lookup_by_email,
             "users.info": self.users_info,
+            "users.list": self.users_list,
             "views.open": self.views_open,
             "views.push": self.views_push,
             "views.update": self.views_update,
@@ -370,6 +373,25 @@ class SlackWorkspace:
         if user is None:
             raise SlackError("users_not_found")
         return {"ok": True, "user": user.as_slack(self.team_id, include_locale=False)}
+
+    def users_list(self, args: dict) -> dict:
+        """Everyone, in the order added, a page at a time (limit at most 1000; none: all at once);
+        the cursor is opaque, as Slack's."""
+        limit = int(args.get("limit") or 0) or len(self.users) or 1
+        if limit > 1000:
+            raise SlackError("invalid_limit")
+        cursor = args.get("cursor") or ""
+        try:
+            start = int(base64.b64decode(cursor).decode().removeprefix("user:")) if cursor else 0
+        except ValueError:
+            raise SlackError("invalid_cursor") from None
+        users = list(self.users.values())
+        page = [u.as_slack(self.team_id, include_locale=flag(args.get("include_locale")))
+                for u in users[start:start + limit]]
+        more = start + limit < len(users)
+        next_cursor = base64.b64encode(f"user:{start + limit}".encode()).decode() if more else ""
+        return {"ok": True, "members": page, "cache_ts": int(self.clock()),
+                "response_metadata": {"next_cursor": next_cursor}}
 
     def users_info(self, args: dict) -> dict:
         user = self.users.get(args.get("user"))

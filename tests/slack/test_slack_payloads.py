@@ -25,7 +25,7 @@ from tests.world import ADMIN, EMPLOYEE, EMPLOYEE_EN, OWNER
 
 METHOD_SCOPES = {  # Slack's documented bot-token scope for each Web API method the bot calls
     "chat.postMessage": {"chat:write"}, "chat.update": {"chat:write"}, "conversations.open": {"im:write"},
-    "users.info": {"users:read"}, "users.lookupByEmail": {"users:read.email"},
+    "users.info": {"users:read"}, "users.lookupByEmail": {"users:read.email"}, "users.list": {"users:read"},
     "conversations.list": {"channels:read", "groups:read"}, "files.getUploadURLExternal": {"files:write"},
     "files.completeUploadExternal": {"files:write"}, "views.open": set(), "views.publish": set(),
     "auth.test": set(), UPLOAD: set(),
