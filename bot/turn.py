@@ -22,7 +22,7 @@ from bot.messages import Form, Image, Message, MessageRef
 from bot.outbox import codec, store
 from bot.outbox.store import Outgoing
 from bot.ports import ChatPort, Unreachable
-from bot.services.directory import PersonView, recipient_settings
+from bot.services.directory import PersonView, normalise_email, recipients_settings
 from bot.services.quiet_hours import working_time
 
 if TYPE_CHECKING:
@@ -58,12 +58,23 @@ class Turn:
 
     def tell(self, email: str, build: MessageBuilder) -> None:
         """Send to another person, in that person's language (after their quiet hours, from a job)."""
-        locale, zone = recipient_settings(session=self.session, email=email)
-        locale = locale or self.settings.default_locale
-        not_before = self.now
-        if self.scheduled:
-            not_before = working_time(self.settings).next_allowed(self.now, zone or self.settings.timezone)
-        self._queue(store.USER, email, codec.message_to_dict(build(translator(locale))), not_before=not_before)
+        self.tell_each([email], build)
+
+    def tell_each(self, emails: list[str], build: MessageBuilder) -> None:
+        """Send the same message to each of these people, each in their own language (after their
+        quiet hours, from a job): one query for all of them, the message built once per language."""
+        known = recipients_settings(session=self.session, emails=emails)
+        payloads: dict[str, str] = {}
+        not_before: dict[str | None, datetime] = {}
+        for email in emails:
+            locale, zone = known.get(normalise_email(email), (None, None))
+            locale = locale or self.settings.default_locale
+            if locale not in payloads:
+                payloads[locale] = _json(codec.message_to_dict(build(translator(locale))))
+            if zone not in not_before:
+                not_before[zone] = (working_time(self.settings).next_allowed(self.now, zone or self.settings.timezone)
+                                    if self.scheduled else self.now)
+            self._queue_json(store.USER, email, payloads[locale], not_before=not_before[zone])
 
     def post_to_governance(self, build: MessageBuilder) -> None:
         self.post(self.settings.governance_channel, self.settings.default_locale, build)
@@ -88,10 +99,12 @@ class Turn:
             form = replace(form, cancel_label=self._("Cancel"))
         self._queued.append(lambda port: port.open_form(self.actor.email, form, trigger))
 
-    def _queue(self, operation: str, target: str, payload: dict, *, not_before: datetime | None = None) -> None:
+    def _queue(self, operation: str, target: str, payload: dict) -> None:
+        self._queue_json(operation, target, _json(payload), not_before=self.now)
+
+    def _queue_json(self, operation: str, target: str, payload: str, *, not_before: datetime) -> None:
         key = f"{_short(self.batch)}:{len(self._queued)}"
-        self._queued.append(Outgoing(key, operation, target, json.dumps(payload, ensure_ascii=False),
-                                     not_before or self.now))
+        self._queued.append(Outgoing(key, operation, target, payload, not_before))
 
     def store_outbox(self) -> int:
         """Store the queued messages in this unit of work (before it commits); returns how many."""
@@ -124,3 +137,7 @@ class Turn:
 def _short(batch: str) -> str:
     """Keys stay within the column: a long batch name (a Teams activity id) is hashed."""
     return batch if len(batch) <= 150 else hashlib.sha256(batch.encode()).hexdigest()[:40]
+
+
+def _json(payload: dict) -> str:
+    return json.dumps(payload, ensure_ascii=False)

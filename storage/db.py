@@ -51,7 +51,13 @@ def insert_ignoring_duplicates(session: Session, model, rows: list[dict]):
     """INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite): a row whose key exists is skipped,
     and a concurrent insert of the same key waits for the other transaction, then is skipped. No
     savepoint is needed (pysqlite's savepoints would commit a transaction they started)."""
+    return ignoring_duplicates(session, model).values(rows)
+
+
+def ignoring_duplicates(session: Session, table):
+    """The same INSERT without its rows: executed with a list of them (executemany), it is compiled
+    once however many rows there are. With a Table (not a mapped class) it skips the ORM's per-row work."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).values(rows).on_conflict_do_nothing()
+    return dialect.insert(table).on_conflict_do_nothing()

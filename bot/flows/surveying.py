@@ -24,8 +24,7 @@ def _split(value: str, parts: int) -> list[str]:
 
 def invite(turn: Turn, wave_id: int, emails: list[str], *, reminder: bool = False) -> None:
     wave = waves.get_wave(session=turn.session, wave_id=wave_id)
-    for email in emails:
-        turn.tell(email, partial(views.invitation, wave, reminder=reminder))
+    turn.tell_each(emails, partial(views.invitation, wave, reminder=reminder))
 
 
 def on_start(turn: Turn, event: ButtonAnswer) -> None:

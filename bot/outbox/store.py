@@ -14,12 +14,13 @@ from sqlalchemy import Text, bindparam, func, select, tuple_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm import Session
 
-from storage.db import insert_ignoring_duplicates
+from storage.db import ignoring_duplicates
 from storage.models import OutboxMessage, UTCDateTime, XgovProcess
 
 PENDING, SENDING, SENT, FAILED, UNREACHABLE = "pending", "sending", "sent", "failed", "unreachable"
 USER, CHANNEL, UPDATE, UPLOAD = "user", "channel", "update", "upload"  # the ChatPort call a row makes
 NO_PROCESS = "in-doubt"  # claimed by no living process: the next in-doubt scan takes the row
+_OUTBOX = OutboxMessage.__table__
 FRESH_FOR = timedelta(seconds=2)  # the process that made a row sends it; others wait this long first
 
 
@@ -42,12 +43,8 @@ def insert(*, session: Session, platform: str, batch: str, items: list[Outgoing]
     rows = [{"key": item.key, "platform": platform, "batch": batch, "operation": item.operation,
              "target": item.target, "payload": item.payload, "status": PENDING, "not_before": item.not_before,
              "attempts": 0, "created_at": now} for item in items]
-    inserted: dict[str, int] = {}
-    for start in range(0, len(rows), 1000):
-        statement = (insert_ignoring_duplicates(session, OutboxMessage, rows[start:start + 1000])
-                     .returning(OutboxMessage.key, OutboxMessage.id))
-        inserted.update(dict(session.execute(statement).all()))
-    return inserted
+    statement = ignoring_duplicates(session, _OUTBOX).returning(_OUTBOX.c.key, _OUTBOX.c.id)
+    return dict(session.execute(statement, rows).all())
 
 
 def claim_ids(*, session: Session, ids: list[int], process: str, now: datetime) -> list[OutboxMessage]:
@@ -129,7 +126,6 @@ class Settlement:
                 "sent_ref": self.sent_ref if sent else None}
 
 
-_OUTBOX = OutboxMessage.__table__
 # One statement for every settlement, so that many go in one executemany (a fan-out settles in batches).
 _SETTLE = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))
            .values(status=bindparam("new_status"), error=bindparam("new_error"),

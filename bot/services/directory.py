@@ -93,10 +93,15 @@ def find_person(*, session: Session, email: str) -> PersonView | None:
     return _view(session, row[0], row[1]) if row else None
 
 
-def recipient_settings(*, session: Session, email: str) -> tuple[str | None, str | None]:
-    """(locale, time zone) of a person, (None, None) for an address not in the directory."""
-    row = session.execute(select(Person.locale, Person.timezone).where(Person.email == normalise_email(email))).first()
-    return (row[0], row[1]) if row else (None, None)
+def recipients_settings(*, session: Session, emails: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """(locale, time zone) of each of these people who is in the directory, by normalised e-mail,
+    in one query per thousand (a fan-out to everyone asks once, not once a person)."""
+    wanted = sorted({normalise_email(email) for email in emails})
+    found: dict[str, tuple[str | None, str | None]] = {}
+    for start in range(0, len(wanted), 1000):
+        query = select(Person.email, Person.locale, Person.timezone).where(Person.email.in_(wanted[start:start + 1000]))
+        found.update((email, (locale, zone)) for email, locale, zone in session.execute(query))
+    return found
 
 
 def get_person(*, session: Session, email: str) -> PersonView:

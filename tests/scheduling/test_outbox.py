@@ -2,12 +2,13 @@
 progress in the log, and nothing decided by a refused action."""
 from __future__ import annotations
 
+import json
 import logging
 import time
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from adapters.console.port import ConsolePort
 from bot.app import XgovBot
@@ -108,3 +109,29 @@ def test_two_claimers_reading_the_same_rows_never_both_take_one(database_url):
     for thread in threads:
         thread.join(10)
     assert got["first"] == ids and got["second"] == []
+
+
+def test_a_message_to_many_goes_in_each_persons_language_and_waits_for_their_working_hours(database_url):
+    """turn.tell_each, as a survey's invitations use it: one directory query for everyone; a job's
+    messages wait for each person's working hours in their own time zone."""
+    from bot.services.directory import add_person
+    from storage.models import Person
+
+    db = Database(database_url)
+    sunday_night = datetime(2026, 3, 2, 3, 0, tzinfo=timezone.utc)  # Mon 04:00 in Warsaw, Sun 22:00 in New York
+    with db.unit_of_work() as session:
+        for email, locale, zone in (("ola@example.pl", "pl", "Europe/Warsaw"), ("tom@example.com", "en", "America/New_York")):
+            add_person(session=session, email=email, name=email.split("@")[0], locale=locale)
+            session.execute(update(Person).where(Person.email == email).values(timezone=zone))
+    settings = Settings(database_url=database_url, default_locale="pl", timezone="Europe/Warsaw")
+    bot = XgovBot(db=db, port=None, settings=settings, clock=SimulatedClock(sunday_night))
+    bot.run_job(lambda turn: turn.tell_each(["OLA@example.pl", "tom@example.com", "nowy@example.pl"],
+                                            lambda _: Message(text=_("(optional)"))), batch="many", scheduled=True)
+    with db.unit_of_work() as session:
+        rows = {row.target: (row.not_before, json.loads(row.payload)["text"])
+                for row in session.scalars(select(OutboxMessage).where(OutboxMessage.batch == "many"))}
+    assert rows == {
+        "OLA@example.pl": (datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc), "(opcjonalne)"),  # 08:00 in Warsaw
+        "tom@example.com": (datetime(2026, 3, 2, 13, 0, tzinfo=timezone.utc), "(optional)"),  # Mon 08:00 in New York
+        "nowy@example.pl": (datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc), "(opcjonalne)"),  # the workspace's zone
+    }
