@@ -40,7 +40,9 @@ sending threads, the adapter's loop and the database, shares neither its GIL nor
 fake. The VM is shared: the load average is printed; above ~2 other work took CPU from the run.
 
 Printed per platform: floor = N / rate; time = from the sender's start until every row is settled;
-ratio = time / floor (target <= 1.1); duplicates = people with more than one invitation in the fake;
+ratio = time / floor (target <= 1.1); end to end = from the job's start (the wave and its N rows
+made in one transaction; without --inline also the store.FRESH_FOR hand-over to the server's sender)
+until every row is settled, and its ratio to the floor; duplicates = people with more than one invitation in the fake;
 losses = people with none (target 0 both); 429s answered by the fake; rows failed / unreachable;
 messages a second; the bot process's CPU per message; pauses (> PAUSE s without an accepted send,
 Slack only: mostly 429 holds, SlackPort holds every thread for Retry-After, at least 1 s). Exit
@@ -223,6 +225,7 @@ def _pulse(platform: str, args, db, fake: Child, people, rate: float, setup_s: f
                 log(f"{platform}: {len(people) - left} / {len(people)} settled after {last_report - started:.0f} s")
             time.sleep(POLL_SECONDS)
         send_s = time.perf_counter() - started
+        whole_s = time.perf_counter() - began
         cpu, fake_cpu = _cpu() - cpu, fake.call("cpu") - fake_cpu
     finally:
         sender.stop()
@@ -232,6 +235,7 @@ def _pulse(platform: str, args, db, fake: Child, people, rate: float, setup_s: f
         last_sent = session.scalar(select(func.max(OutboxMessage.sent_at)).where(OutboxMessage.batch == batch))
     if finished and counts.get(store.SENT, 0) == sum(counts.values()) and last_sent is not None:
         send_s = (last_sent - started_at).total_seconds()  # the last settle itself, not the poll that saw it
+        whole_s = send_s + (started - began)
 
     if platform == "slack":
         seen = fake.call("received", [p.slack_id for p in people])
@@ -249,7 +253,7 @@ def _pulse(platform: str, args, db, fake: Child, people, rate: float, setup_s: f
     sent = counts.get(store.SENT, 0)
     result = {
         "platform": platform, "people": len(people), "rate": rate, "floor_s": floor, "time_s": send_s,
-        "ratio": send_s / floor, "duplicates": sum(1 for n in invitations if n > 1),
+        "ratio": send_s / floor, "whole_s": whole_s, "whole_ratio": whole_s / floor, "duplicates": sum(1 for n in invitations if n > 1),
         "losses": sum(1 for n in invitations if n == 0), "invitations": sum(invitations),
         "other_messages": seen["other"], "throttled": throttled, "rows": dict(counts), "rows_sent": sent,
         "rows_failed": counts.get(store.FAILED, 0), "rows_unreachable": counts.get(store.UNREACHABLE, 0),
@@ -260,7 +264,8 @@ def _pulse(platform: str, args, db, fake: Child, people, rate: float, setup_s: f
         "threads": args.threads, "inline": args.inline, "pauses": None if pauses is None else len(pauses),
         "paused_s": None if pauses is None else sum(pauses),
     }
-    log(f"{platform}: {sent} sent in {send_s:.1f} s (floor {floor:.1f} s, ratio {result['ratio']:.2f}), "
+    log(f"{platform}: {sent} sent in {send_s:.1f} s (floor {floor:.1f} s, ratio {result['ratio']:.2f}; end to end "
+        f"{whole_s:.1f} s, ratio {result['whole_ratio']:.2f}), "
         f"{result['duplicates']} duplicates, {result['losses']} losses, {throttled} answered 429")
     return result
 
@@ -308,12 +313,13 @@ def print_report(results: dict, out=print) -> None:
     out(f"\nA pulse through the outbox ({path}, {options['database']}; "
         f"floor = people / rate limit; target ratio <= {TARGET_RATIO})")
     header = (f"{'platform':8} | {'people':>6} | {'rate limit':>10} | {'floor s':>7} | {'time s':>7} | {'ratio':>5} | "
-              f"{'duplicates':>10} | {'losses':>6} | {'429s':>5}")
+              f"{'end to end s':>12} | {'ratio':>5} | {'duplicates':>10} | {'losses':>6} | {'429s':>5}")
     out(header)
     out("-" * len(header))
     for row in results["rows"]:
         out(f"{row['platform']:8} | {row['people']:>6} | {row['rate']:>8.0f}/s | {row['floor_s']:>7.1f} | "
-            f"{row['time_s']:>7.1f} | {row['ratio']:>5.2f} | {row['duplicates']:>10} | {row['losses']:>6} | "
+            f"{row['time_s']:>7.1f} | {row['ratio']:>5.2f} | {row['whole_s']:>12.1f} | {row['whole_ratio']:>5.2f} | "
+            f"{row['duplicates']:>10} | {row['losses']:>6} | "
             f"{row['throttled']:>5}")
     out("")
     for row in results["rows"]:
