@@ -18,11 +18,10 @@ surveys:
 
 With --inline the pulse goes as a scheduled job in `xgov run` sends it (bot/scheduling/running.py:
 the scheduling bot has the port and the process's sender): run_job's turn hands all N rows to
-OutboxSender.deliver, which claims them and sends them one after another in the job's thread, not
-through the sender's parallel lanes; "time s" runs from that hand-over until every row is settled.
-The sender's drain runs meanwhile, as in `xgov run`, and may claim the same rows (the job's rows are
-older than FRESH_FOR when it commits): on SQLite, where the claim's SELECT is not in the write
-transaction, some people then get two invitations; the bench counts them as duplicates.
+OutboxSender.deliver, which claims them at once and, a fan-out being larger than the sending
+threads, gives them to the sender's lanes; "time s" runs from that hand-over until every row is
+settled. The sender's drain runs meanwhile, as in `xgov run`; a claim is conditional on what it
+read, so the two never both take a row (a person with two invitations counts as a duplicate).
 
 Slack: SlackPort(slack_client(token, fake), send_rate=R) against tests/fakes/slack_api.py with
 chat.postMessage limited to R a second (token bucket, --burst), users.list to 20 a minute (Tier 2)
@@ -96,8 +95,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                                "a fresh database is created there per platform and dropped")
     parser.add_argument("--inline", action="store_true",
                         help="send as a scheduled job in `xgov run` does: the job's bot has the port and the "
-                             "process's sender, and run_job delivers its rows itself (OutboxSender.deliver, one "
-                             "after another in the job's thread) instead of queueing them for the drain")
+                             "process's sender, and run_job claims its rows at once (OutboxSender.deliver) "
+                             "instead of leaving them to the drain")
     parser.add_argument("--timeout", type=float, help="give up sending after this many seconds "
                                                       "(default: 10 x the floor, at least 120)")
     args = parser.parse_args(argv)
@@ -191,7 +190,7 @@ def _pulse(platform: str, args, db, fake: Child, people, rate: float, setup_s: f
     try:
         if args.inline:
             # As a scheduled job in `xgov run`: the bot has the port and the process's (running) sender,
-            # so run_job hands its rows to sender.deliver, which sends them in the job's own thread.
+            # so run_job hands its rows to sender.deliver, which claims them and gives them to its lanes.
             bot = XgovBot(db=db, port=port, settings=settings, platform=platform, sender=sender)
             sender.start()
             fake_cpu, cpu, began = fake.call("cpu"), _cpu(), time.perf_counter()
@@ -308,7 +307,8 @@ def benchmark(args: argparse.Namespace, log=print) -> dict:
 
 def print_report(results: dict, out=print) -> None:
     options = results["options"]
-    path = ("sent by the job itself (--inline: OutboxSender.deliver in the job's thread)" if options["inline"]
+    path = ("claimed by the job itself (--inline: OutboxSender.deliver), sent by "
+            f"{options['threads']} sending threads" if options["inline"]
             else f"queued, then drained by {options['threads']} sending threads")
     out(f"\nA pulse through the outbox ({path}, {options['database']}; "
         f"floor = people / rate limit; target ratio <= {TARGET_RATIO})")

@@ -134,13 +134,8 @@ _SETTLE = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))
                    sent_ref=func.coalesce(bindparam("sent_ref", type_=Text()), _OUTBOX.c.sent_ref)))
 
 
-def settle(*, session: Session, row_id: int, status: str, now: datetime, sent_ref: str | None = None,
-           error: str | None = None, retry_at: datetime | None = None) -> None:
-    """Record how a claimed row ended; with `retry_at` it goes back to pending until then."""
-    settle_all(session=session, settlements=[Settlement(row_id, status, now, sent_ref, error, retry_at)])
-
-
 def settle_all(*, session: Session, settlements: list[Settlement]) -> None:
+    """Record how claimed rows ended, in one executemany."""
     if settlements:
         session.execute(_SETTLE, [settlement.params() for settlement in settlements])
 
