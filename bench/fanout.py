@@ -252,7 +252,8 @@ def _pulse(platform: str, args, db, fake: Child, people, rate: float, setup_s: f
     sent = counts.get(store.SENT, 0)
     result = {
         "platform": platform, "people": len(people), "rate": rate, "floor_s": floor, "time_s": send_s,
-        "ratio": send_s / floor, "whole_s": whole_s, "whole_ratio": whole_s / floor, "duplicates": sum(1 for n in invitations if n > 1),
+        "ratio": send_s / floor, "whole_s": whole_s, "whole_ratio": whole_s / floor,
+        "duplicates": sum(1 for n in invitations if n > 1),
         "losses": sum(1 for n in invitations if n == 0), "invitations": sum(invitations),
         "other_messages": seen["other"], "throttled": throttled, "rows": dict(counts), "rows_sent": sent,
         "rows_failed": counts.get(store.FAILED, 0), "rows_unreachable": counts.get(store.UNREACHABLE, 0),

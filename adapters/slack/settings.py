@@ -18,7 +18,8 @@ class SlackSettings(BaseSettings):
                          description="Another Web API base URL (tests, proxies); empty: Slack's own.")
     send_rate: float = Field(default=20.0, ge=0, validation_alias=AliasChoices("XGOV_SLACK_SEND_RATE", "send_rate"),
                              description="Messages a second each process posts or updates at most; a 429 holds "
-                                         "all its sending threads; 0: no pacing (429s are still waited out).")
+                                         "all its sending threads, then the refused message queues at the pace; "
+                                         "0: no pacing (429s are still waited out).")
     work_process: bool = Field(default=True, validation_alias=AliasChoices("XGOV_SLACK_WORK_PROCESS", "work_process"),
                                description="The work after acks in a worker process (fast acks); false: in "
                                            "threads of the web process.")

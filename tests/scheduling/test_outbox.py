@@ -120,7 +120,8 @@ def test_a_message_to_many_goes_in_each_persons_language_and_waits_for_their_wor
     db = Database(database_url)
     sunday_night = datetime(2026, 3, 2, 3, 0, tzinfo=timezone.utc)  # Mon 04:00 in Warsaw, Sun 22:00 in New York
     with db.unit_of_work() as session:
-        for email, locale, zone in (("ola@example.pl", "pl", "Europe/Warsaw"), ("tom@example.com", "en", "America/New_York")):
+        for email, locale, zone in (("ola@example.pl", "pl", "Europe/Warsaw"),
+                                    ("tom@example.com", "en", "America/New_York")):
             add_person(session=session, email=email, name=email.split("@")[0], locale=locale)
             session.execute(update(Person).where(Person.email == email).values(timezone=zone))
     settings = Settings(database_url=database_url, default_locale="pl", timezone="Europe/Warsaw")
