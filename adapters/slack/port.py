@@ -12,6 +12,7 @@ files.completeUploadExternal (slack_sdk's files_upload_v2). HTTP 429 waits Retry
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import datetime
@@ -25,6 +26,7 @@ from adapters.slack.blocks import form_view, message_blocks, needs_upload
 from bot.messages import Form, Image, Message, MessageRef
 from bot.outbox.pacing import RateLimiter
 
+log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 10
 METADATA_EVENT = "xgov_message"  # message metadata carrying the outbox key (find_sent)
 SERVER_ERROR_RETRIES = 3
@@ -106,7 +108,12 @@ class SlackPort:
                     return self._users[key]
             read_at = self._directory_read_at
             if read_at is None or time.monotonic() - read_at > DIRECTORY_FRESH_SECONDS:
-                self._read_directory()
+                try:
+                    self._read_directory()
+                except SlackApiError as problem:  # e.g. an app installed without users:read: one by one
+                    log.warning("the Slack directory could not be read (%s); looking people up one by one",
+                                problem.response.get("error"))
+                    self._directory_read_at = time.monotonic()
                 with self._lock:
                     if key in self._users:
                         return self._users[key]

@@ -99,7 +99,8 @@ def recipients_settings(*, session: Session, emails: list[str]) -> dict[str, tup
     wanted = sorted({normalise_email(email) for email in emails})
     found: dict[str, tuple[str | None, str | None]] = {}
     for start in range(0, len(wanted), 1000):
-        query = select(Person.email, Person.locale, Person.timezone).where(Person.email.in_(wanted[start:start + 1000]))
+        query = (select(Person.email, Person.locale, Person.timezone)
+                 .where(Person.email.in_(wanted[start:start + 1000])))
         found.update((email, (locale, zone)) for email, locale, zone in session.execute(query))
     return found
 

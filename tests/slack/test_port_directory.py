@@ -56,3 +56,12 @@ def test_a_429_on_a_post_is_retried_once_at_the_pace_and_arrives_once(fake):
     port.send_to_user("anna@example.pl", Message(text="raz"))
     assert [m["text"] for m in fake.messages_in("U0ANNA")] == ["raz"]
     assert fake.rejected("chat.postMessage") == 1 and fake.accepted("chat.postMessage") == 1
+
+
+def test_a_directory_that_cannot_be_read_leaves_the_one_by_one_lookup(fake, caplog):
+    fake.add_user("U0ANNA", "anna@example.pl")
+    fake.fail_next("users.list", status=200, error="missing_scope")  # an app installed without users:read
+    port = SlackPort(slack_client("xoxb-fake-token", fake.base_url))
+    port.send_to_user("anna@example.pl", Message(text="raz"))
+    assert [m["text"] for m in fake.messages_in("U0ANNA")] == ["raz"]
+    assert "the Slack directory could not be read (missing_scope)" in caplog.text
