@@ -7,6 +7,7 @@ database file keeps a second process from scheduling all the same.
 """
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import threading
@@ -60,10 +61,8 @@ class LeaderLock:
 
     def release(self) -> None:
         if self._connection is not None:
-            try:
+            with contextlib.suppress(Exception):  # already gone: so is its lock
                 self._connection.close()  # closing the session frees its advisory lock
-            except Exception:  # noqa: BLE001
-                pass
             self._connection = None
         if self._file is not None:
             self._file.close()

@@ -8,6 +8,7 @@ share one GIL).
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -43,10 +44,21 @@ def _as_if_elsewhere() -> None:
     what the bot sent evenly. So the fakes run without the collector (they live for one run) and
     ahead of the other processes on the CPU (as root; otherwise as they are)."""
     gc.disable()
-    try:
+    with contextlib.suppress(PermissionError):
         os.setpriority(os.PRIO_PROCESS, 0, -10)
-    except PermissionError:
-        pass
+
+
+def _every_fakes_commands(fake, called) -> dict:
+    """What both fakes answer: the timeline of one kind of call (`called(call)` names a call's kind),
+    the fake's own errors, its CPU time, stop."""
+
+    def timeline(kind: str) -> list[tuple[float, int]]:
+        """(time.time(), HTTP status) of every call of `kind`, in arrival order."""
+        with fake._lock:
+            return [(call.time, call.status) for call in fake.calls if called(call) == kind]
+
+    return {"timeline": timeline, "bugs": lambda: [repr(problem) for problem in fake.server_errors],
+            "cpu": _cpu_seconds, "stop": fake.stop}
 
 
 def fake_slack_process(conn) -> None:
@@ -78,23 +90,12 @@ def fake_slack_process(conn) -> None:
             total = sum(len(messages) for messages in workspace.messages.values())
         return {"invitations": invitations, "other": total - sum(invitations.values())}
 
-    def stop() -> None:
-        fake.stop()
-
-    def timeline(method: str) -> list[tuple[float, int]]:
-        """(time.time(), HTTP status) of every call of `method`, in arrival order."""
-        with fake._lock:
-            return [(call.time, call.status) for call in fake.calls if call.method == method]
-
     answer_commands(conn, {
+        **_every_fakes_commands(fake, lambda call: call.method),
         "add_users": add_users,
-        "timeline": timeline,
         "limit": lambda method, per_second, burst: fake.limit(method, per_second=per_second, burst=burst),
         "stats": fake.stats,
         "received": received,
-        "bugs": lambda: [repr(problem) for problem in fake.server_errors],
-        "cpu": _cpu_seconds,
-        "stop": stop,
     })
 
 
@@ -149,24 +150,13 @@ def fake_connector_process(conn) -> None:
         counts["429"] = {"count": sum(1 for call in calls if call.status == 429)}
         return counts
 
-    def stop() -> None:
-        fake.stop()
-
-    def timeline(operation: str) -> list[tuple[float, int]]:
-        """(time.time(), HTTP status) of every call of `operation`, in arrival order."""
-        with fake._lock:
-            return [(call.time, call.status) for call in fake.calls if call.operation == operation]
-
     answer_commands(conn, {
+        **_every_fakes_commands(fake, lambda call: call.operation),
         "add_people": add_people,
-        "timeline": timeline,
         "add_channel": add_channel,
         "limit_rate": limit_rate,
         "received": received,
         "stats": stats,
-        "bugs": lambda: [repr(problem) for problem in fake.server_errors],
-        "cpu": _cpu_seconds,
-        "stop": stop,
     })
 
 

@@ -2,7 +2,7 @@
 
 People are found by e-mail: the whole workspace's directory is read once (users.list, a
 thousand people a page), and anyone it does not have is looked up alone (users.lookupByEmail,
-which Slack allows only about 100 times a minute: a pulse to 10,000 people would take hours).
+which Slack allows only about 100 times a minute: 100 minutes for a pulse to 10,000 people).
 A message to a person is posted to their user id (Slack delivers it in the app's direct
 messages); channels are found by name (conversations.list). All of it is cached. Messages go
 out as Block Kit (adapters/slack/blocks.py), rendered once per distinct message, with a plain

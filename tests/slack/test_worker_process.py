@@ -28,6 +28,7 @@ from bot.clock import SimulatedClock
 from bot.config import Settings
 from storage.db import Database
 from storage.models import Friction
+from tests.scheduling.processes import wait_for
 from tests.slack.app_world import SECRET, TOKEN, SlackWorld
 from tests.world import EMPLOYEE, EMPLOYEE_EN
 
@@ -80,8 +81,10 @@ def test_a_modal_opened_by_the_worker_process_is_submitted_to_the_web_process(sl
 def test_a_failure_in_the_worker_process_is_logged_in_the_web_process(slack, caplog):
     caplog.set_level(logging.INFO)
     assert slack.command("U0NOBODY", "/friction", "hello")[0] == 200  # users.info: user_not_found
-    failed = [r for r in caplog.records if r.levelno >= logging.ERROR and r.name == "adapters.slack.work"]
-    assert failed and "Slack request failed" in failed[0].getMessage()
+    # the worker's records cross to this process through a queue: they may land after the acknowledgement
+    failed = wait_for(lambda: [r for r in caplog.records if r.levelno >= logging.ERROR
+                               and r.name == "adapters.slack.work"], 10, "the worker's error in this log")
+    assert "Slack request failed" in failed[0].getMessage()
     assert "user_not_found" in failed[0].getMessage() and failed[0].process == worker(slack).pid
 
 
