@@ -39,7 +39,7 @@ def cmd_channel_set(args) -> int:
     from bot.services.channels import set_channel
 
     view = _run(args, lambda turn: set_channel(session=turn.session, name=args.name, locale=args.channel_lang,
-                                               weekday=args.day, hour=args.hour, timezone=args.tz))
+                                               now=turn.now, weekday=args.day, hour=args.hour, timezone=args.tz))
     print(f"#{view.name}: digest in {view.locale}, {args.day} {view.digest_hour:02d}:00 {view.timezone}")
     return 0
 

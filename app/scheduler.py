@@ -6,7 +6,9 @@ A job fires, works out the slot it is for and runs it through bot/scheduling/run
 records the slot in the same transaction as the job's messages: a slot runs once, even if two
 processes believe they lead for a moment. When the scheduler starts, each job's latest slot that was
 missed while nobody led (within the job's catch-up window) runs once: a digest missed over a weekend
-of downtime is posted once, not once per missed slot.
+of downtime is posted once, not once per missed slot. A slot from before the job existed (before this
+installation first scheduled, a channel was set up, a schedule created, a round opened) never runs: a new
+installation does not post "last week's" digest; the start-up log says which slots it skipped and why.
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import XgovBot
 from bot.clock import Clock, system_clock
-from bot.scheduling.jobs import JobSpec, job_specs
+from bot.scheduling.installation import scheduling_since
+from bot.scheduling.jobs import JobSpec, Origin, job_specs
 from bot.scheduling.rules import At, Daily, Every, MonthlyFirst, Rule, Weekly
 from bot.scheduling.running import run_slot, title_in
 
@@ -86,14 +89,20 @@ class Scheduler:
             specs = job_specs(session=session, settings=self.bot.settings, now=self.clock())
         return {spec.id: spec for spec in specs}
 
+    def began(self) -> datetime:
+        """When this installation began to schedule (the first call, on the first leader, records it)."""
+        with self.bot.db.unit_of_work() as session:
+            return scheduling_since(session=session, now=self.clock())
+
     def catch_up(self) -> int:
         """Run each job's latest missed slot within its catch-up window, once; returns how many ran."""
-        now, ran = self.clock(), 0
+        now, ran, began = self.clock(), 0, self.began()
         for spec in self.read_jobs().values():
             if spec.catch_up is None:
                 continue
             slot = latest_slot(spec.rule, now, spec.catch_up)
-            if slot is not None and run_slot(self.bot, spec, slot, process_id=self.process_id):
+            if slot is not None and self._existed_at(spec, slot, began) and \
+                    run_slot(self.bot, spec, slot, process_id=self.process_id):
                 ran += 1
         return ran
 
@@ -103,7 +112,20 @@ class Scheduler:
         if spec is None:
             return False
         slot = latest_slot(spec.rule, self.clock(), FIRE_LATENESS)
-        return slot is not None and run_slot(self.bot, spec, slot, process_id=self.process_id)
+        return (slot is not None and self._existed_at(spec, slot, self.began())
+                and run_slot(self.bot, spec, slot, process_id=self.process_id))
+
+    @staticmethod
+    def _existed_at(spec: JobSpec, slot: datetime, began: datetime) -> bool:
+        """False, and said in the log, for a slot from before the job existed."""
+        origin = Origin("xgov first scheduled", began)
+        if spec.origin is not None and spec.origin.at > began:
+            origin = spec.origin
+        if slot >= origin.at:
+            return True
+        log.info("skipped %s for %s: it falls before %s (%s)", title_in(spec, "en"),
+                 slot.strftime("%Y-%m-%d %H:%M UTC"), origin.what, origin.at.strftime("%Y-%m-%d %H:%M UTC"))
+        return False
 
     def upcoming(self, limit: int = 10) -> list[tuple[datetime, str]]:
         now = self.clock()

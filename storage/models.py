@@ -236,6 +236,7 @@ class GovernanceChannel(Base):
     digest_weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
     digest_hour: Mapped[int] = mapped_column(Integer, default=9)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: set up before 0009 recorded it
 
 
 class InboundDelivery(Base):
@@ -310,6 +311,15 @@ class ScheduledRun(Base):
     slot: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
     ran_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ran_by: Mapped[str] = mapped_column(String(64))
+
+
+class Installation(Base):
+    """One row: when this installation's scheduler first ran. No scheduled slot before it is caught up
+    (a new installation never posts "last week's" digest for a week in which it did not exist)."""
+
+    __tablename__ = "installation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    first_scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class SurveySchedule(Base):

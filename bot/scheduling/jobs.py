@@ -29,12 +29,21 @@ Work = Callable[[Turn, datetime], None]
 
 
 @dataclass(frozen=True)
+class Origin:
+    """What made a job exist, and when: no slot before it is ever caught up."""
+
+    what: str  # for the log, in English
+    at: datetime
+
+
+@dataclass(frozen=True)
 class JobSpec:
     id: str
     title: tuple[str, dict]  # msgid and parameters: logs in English, refusals in the channel's language
     rule: Rule
     work: Work
     catch_up: timedelta | None  # a slot missed by at most this much runs once when the scheduler starts
+    origin: Origin | None = None  # None: the job exists since the installation began to schedule
 
 
 def job_specs(*, session: Session, settings: Settings, now: datetime) -> list[JobSpec]:
@@ -48,13 +57,15 @@ def job_specs(*, session: Session, settings: Settings, now: datetime) -> list[Jo
     for channel in governance_channels(session=session, settings=settings):
         specs.append(JobSpec(f"digest:{channel.name}", (N_("the weekly digest to #{channel}"), {"channel": channel.name}),
                              Weekly(channel.digest_weekday, channel.digest_hour, channel.timezone),
-                             partial(_digest, channel.name), timedelta(days=6)))
+                             partial(_digest, channel.name), timedelta(days=6),
+                             Origin(f"#{channel.name} was set up", channel.created_at) if channel.created_at else None))
     for schedule, key in session.execute(select(SurveySchedule, SurveyRecord.key)
                                          .join(SurveyRecord, SurveyRecord.id == SurveySchedule.survey_id)):
         specs.append(JobSpec(f"survey-schedule:{schedule.id}",
                              (N_("survey {survey}, {cadence}"), {"survey": key, "cadence": schedule.cadence}),
                              cadence_rule(schedule), partial(_scheduled_survey, schedule.id),
-                             timedelta(days=max(schedule.window_days - 1, 0), hours=12)))
+                             timedelta(days=max(schedule.window_days - 1, 0), hours=12),
+                             Origin(f"schedule {schedule.id} was created", schedule.created_at)))
     for wave in session.scalars(select(SurveyWave).where(SurveyWave.closed_at.is_(None))):
         specs.extend(_wave_jobs(wave))
     return specs
@@ -77,12 +88,13 @@ def reminder_times(opens_at: datetime, closes_at: datetime, count: int) -> list[
 
 
 def _wave_jobs(wave: SurveyWave) -> list[JobSpec]:
+    opened = Origin(f"round {wave.id} opened", wave.opens_at)
     jobs = [JobSpec(f"wave:{wave.id}:close", (N_("closing survey round {wave}"), {"wave": wave.id}),
-                    At(wave.closes_at), partial(_close_wave, wave.id), timedelta(days=365))]
+                    At(wave.closes_at), partial(_close_wave, wave.id), timedelta(days=365), opened)]
     for n, moment in enumerate(reminder_times(wave.opens_at, wave.closes_at, wave.max_reminders), start=1):
         jobs.append(JobSpec(f"wave:{wave.id}:remind:{n}", (N_("reminder {n} of survey round {wave}"),
                                                              {"n": n, "wave": wave.id}),
-                            At(moment), partial(_remind, wave.id), wave.closes_at - moment))
+                            At(moment), partial(_remind, wave.id), wave.closes_at - moment, opened))
     return jobs
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -21,6 +22,7 @@ class ChannelView:
     digest_weekday: int = 0
     digest_hour: int = 9
     timezone: str = "Europe/Warsaw"
+    created_at: datetime | None = None  # None: the settings' channel, or one set up before this was recorded
 
 
 def governance_channels(*, session: Session, settings: Settings) -> list[ChannelView]:
@@ -28,7 +30,7 @@ def governance_channels(*, session: Session, settings: Settings) -> list[Channel
     rows = session.scalars(select(GovernanceChannel).order_by(GovernanceChannel.name)).all()
     if not rows:
         return [ChannelView(settings.governance_channel, settings.default_locale)]
-    return [ChannelView(r.name, r.locale, r.digest_weekday, r.digest_hour, r.timezone) for r in rows]
+    return [ChannelView(r.name, r.locale, r.digest_weekday, r.digest_hour, r.timezone, r.created_at) for r in rows]
 
 
 def check_weekly_time(weekday: str, hour: int, timezone: str) -> None:
@@ -43,7 +45,7 @@ def check_weekly_time(weekday: str, hour: int, timezone: str) -> None:
         raise UserError(N_("{zone} is not a time zone such as Europe/Warsaw."), zone=timezone) from problem
 
 
-def set_channel(*, session: Session, name: str, locale: str, weekday: str = "mon", hour: int = 9,
+def set_channel(*, session: Session, name: str, locale: str, now: datetime, weekday: str = "mon", hour: int = 9,
                 timezone: str = "Europe/Warsaw") -> ChannelView:
     name = name.strip().lstrip("#")
     if not name:
@@ -53,11 +55,11 @@ def set_channel(*, session: Session, name: str, locale: str, weekday: str = "mon
     check_weekly_time(weekday, hour, timezone)
     row = session.scalar(select(GovernanceChannel).where(GovernanceChannel.name == name))
     if row is None:
-        row = GovernanceChannel(name=name)
+        row = GovernanceChannel(name=name, created_at=now)
         session.add(row)
     row.locale, row.digest_weekday, row.digest_hour, row.timezone = locale, WEEKDAYS.index(weekday), hour, timezone
     session.flush()
-    return ChannelView(name, locale, row.digest_weekday, hour, timezone)
+    return ChannelView(name, locale, row.digest_weekday, hour, timezone, row.created_at)
 
 
 def remove_channel(*, session: Session, name: str) -> None:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.scheduling import installation
 from bot.services import channels, directory, survey_waves
 from storage.db import Database
 from storage.models import SurveyWave
@@ -38,12 +39,14 @@ def wave_closing_in(db: Database, seconds: float) -> int:
 def test_replicas_post_each_scheduled_message_once_and_survive_the_leader(postgres_url, tmp_path, replicas):
     db = Database(postgres_url)
     warsaw_now = datetime.now(ZoneInfo("Europe/Warsaw"))
+    installed = datetime.now(timezone.utc) - timedelta(days=8)  # set up and scheduling since a week ago
     with db.unit_of_work() as session:
+        assert installation.scheduling_since(session=session, now=installed) == installed
         for n in range(6):
             directory.add_person(session=session, email=f"p{n}@example.pl", name=f"P {n}", roles=("employee",))
         survey_waves.ensure_builtin_surveys(session=session, now=datetime.now(timezone.utc))
         # this week's digest slot has just passed (nobody was running): the leader catches it up, once
-        channels.set_channel(session=session, name="governance", locale="en",
+        channels.set_channel(session=session, name="governance", locale="en", now=installed,
                              weekday=channels.WEEKDAYS[warsaw_now.weekday()], hour=warsaw_now.hour)
     first_close = wave_closing_in(db, 12)
     mailbox = tmp_path / "mailbox.jsonl"

@@ -20,8 +20,10 @@ MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)  # 09:00 in Warsaw
 
 @pytest.fixture
 def world(database_url):
+    """An installation whose scheduler first ran on MONDAY, 08:00 UTC (so its slots from then on count)."""
     world = World(database_url, MONDAY)
     world.scheduler = Scheduler(world.bot, process_id="test-leader", clock=world.clock)
+    assert world.scheduler.began() == MONDAY
     return world
 
 
@@ -40,9 +42,9 @@ def at(world, moment: datetime) -> None:
 
 def test_each_channel_gets_its_digest_at_its_own_day_hour_and_zone_once(world):
     with world.db.unit_of_work() as session:
-        channels.set_channel(session=session, name="gov-pl", locale="pl", weekday="fri", hour=15,
+        channels.set_channel(session=session, name="gov-pl", locale="pl", now=MONDAY, weekday="fri", hour=15,
                              timezone="Europe/Warsaw")
-        channels.set_channel(session=session, name="gov-us", locale="en", weekday="fri", hour=15,
+        channels.set_channel(session=session, name="gov-us", locale="en", now=MONDAY, weekday="fri", hour=15,
                              timezone="America/New_York")
     at(world, datetime(2026, 3, 6, 14, 1, tzinfo=timezone.utc))  # 15:01 in Warsaw, 09:01 in New York
     world.scheduler.catch_up()
@@ -56,7 +58,7 @@ def test_each_channel_gets_its_digest_at_its_own_day_hour_and_zone_once(world):
 
 def test_a_digest_missed_for_three_weeks_is_posted_once_for_the_latest_week(world):
     with world.db.unit_of_work() as session:
-        channels.set_channel(session=session, name="governance", locale="en", weekday="mon", hour=9,
+        channels.set_channel(session=session, name="governance", locale="en", now=MONDAY, weekday="mon", hour=9,
                              timezone="Europe/Warsaw")
     at(world, MONDAY + timedelta(minutes=1))
     world.scheduler.catch_up()
