@@ -1,7 +1,12 @@
-"""Shared fixtures: database backends (SQLite always, PostgreSQL when reachable) and a chat world."""
+"""Shared fixtures: database backends (SQLite always, PostgreSQL when reachable) and a chat world.
+
+Migrations run once per test session (per xdist worker): SQLite tests get a copy of a migrated template
+file, PostgreSQL tests a database of the session's own, emptied before each test."""
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from datetime import datetime, timezone
 
@@ -59,23 +64,36 @@ def _empty_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory):
+    """A SQLite file migrated to head once per session, its WAL folded in, for tests to copy."""
+    path = tmp_path_factory.mktemp("template") / "xgov.db"
+    upgrade(f"sqlite:///{path}")
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+def migrated_sqlite_copy(template, folder) -> str:
+    """The URL of a fresh copy of the migrated template in `folder` (as good as `upgrade` on a new file)."""
+    path = folder / "xgov.db"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     """A migrated, empty database on each backend."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'xgov.db'}"
-        upgrade(url)
-        return url
+        return migrated_sqlite_copy(request.getfixturevalue("migrated_sqlite_template"), tmp_path)
     url = request.getfixturevalue("migrated_postgres_url")
     _empty_postgres(url)
     return url
 
 
 @pytest.fixture
-def sqlite_url(tmp_path):
-    url = f"sqlite:///{tmp_path / 'xgov.db'}"
-    upgrade(url)
-    return url
+def sqlite_url(migrated_sqlite_template, tmp_path):
+    return migrated_sqlite_copy(migrated_sqlite_template, tmp_path)
 
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)

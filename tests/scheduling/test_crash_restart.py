@@ -13,7 +13,6 @@ import pytest
 
 from bot.services import directory
 from storage.db import Database
-from storage.migrate import upgrade
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_methods import FakeUser
 from tests.scheduling.processes import XgovRun, outbox_counts, run_xgov, wait_for, xgov_env
@@ -34,9 +33,8 @@ def all_sent(db: Database) -> bool:
     return set(counts) == {"sent"} and counts["sent"] >= PEOPLE  # a scheduled digest may have joined them
 
 
-def test_a_fanout_killed_midway_reaches_everyone_exactly_once_after_a_restart(fake, tmp_path):
-    url = f"sqlite:///{tmp_path / 'xgov.db'}"
-    upgrade(url)
+def test_a_fanout_killed_midway_reaches_everyone_exactly_once_after_a_restart(fake, sqlite_url, tmp_path):
+    url = sqlite_url
     db = Database(url)
     with db.unit_of_work() as session:
         for n in range(PEOPLE):
