@@ -8,11 +8,12 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from bot.scheduling import installation
 from bot.services import channels, directory, survey_waves
 from storage.db import Database
-from storage.models import SurveyWave
+from storage.models import SurveyWave, XgovProcess
 from tests.scheduling.processes import XgovRun, wait_for, xgov_env
 from tests.web_server import free_port
 
@@ -35,6 +36,16 @@ def wave_closing_in(db: Database, seconds: float) -> int:
     return wave_id
 
 
+def all_seen_after(db: Database, moment: datetime) -> None:
+    """Wait until every live process has been through its loop (its heartbeat) after `moment`."""
+    def seen() -> bool:
+        with db.unit_of_work() as session:
+            latest = session.scalars(select(XgovProcess.seen_at).where(
+                XgovProcess.seen_at > datetime.now(timezone.utc) - timedelta(seconds=2))).all()
+        return bool(latest) and min(latest) > moment
+    wait_for(seen, 30, f"every live process seen after {moment:%H:%M:%S}")
+
+
 @pytest.mark.parametrize("replicas", [2, 3])
 def test_replicas_post_each_scheduled_message_once_and_survive_the_leader(postgres_url, tmp_path, replicas):
     db = Database(postgres_url)
@@ -48,7 +59,7 @@ def test_replicas_post_each_scheduled_message_once_and_survive_the_leader(postgr
         # this week's digest slot has just passed (nobody was running): the leader catches it up, once
         channels.set_channel(session=session, name="governance", locale="en", now=installed,
                              weekday=channels.WEEKDAYS[warsaw_now.weekday()], hour=warsaw_now.hour)
-    first_close = wave_closing_in(db, 12)
+    first_close = wave_closing_in(db, 3)  # closed by the leader's timer, or caught up if it leads later
     mailbox = tmp_path / "mailbox.jsonl"
     started = [XgovRun(["run", "--platform", "console"],
                             xgov_env(postgres_url, XGOV_CONSOLE_MAILBOX=str(mailbox), XGOV_HTTP_PORT=str(free_port())),
@@ -58,12 +69,12 @@ def test_replicas_post_each_scheduled_message_once_and_survive_the_leader(postgr
         assert len(leader) == 1
         wait_for(lambda: sum(h.startswith("Results") for h in governance_posts(mailbox)) == 1, 60,
                  f"wave {first_close}'s results")
-        time.sleep(2)  # time for a second (wrong) post to show
+        all_seen_after(db, datetime.now(timezone.utc) + timedelta(seconds=1))  # a second (wrong) post had time
         posts = governance_posts(mailbox)
         assert sum(h.startswith("Governance digest") for h in posts) == 1
         assert sum(h.startswith("Results") for h in posts) == 1
 
-        second_close = wave_closing_in(db, 10)  # the new leader reads it when it takes over
+        second_close = wave_closing_in(db, 2)  # the new leader reads it when it takes over
         leader[0].kill()
         killed_at = time.monotonic()
         followers = [p for p in started if p is not leader[0]]
@@ -73,7 +84,7 @@ def test_replicas_post_each_scheduled_message_once_and_survive_the_leader(postgr
         assert len(new_leader) == 1 and took < TAKEOVER_SECONDS, f"takeover took {took:.1f} s"
         wait_for(lambda: sum(h.startswith("Results") for h in governance_posts(mailbox)) == 2, 60,
                  f"wave {second_close}'s results from the new leader")
-        time.sleep(2)
+        all_seen_after(db, datetime.now(timezone.utc) + timedelta(seconds=1))
         posts = governance_posts(mailbox)
         assert sum(h.startswith("Governance digest") for h in posts) == 1  # not posted again by the new leader
         assert sum(h.startswith("Results") for h in posts) == 2
