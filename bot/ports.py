@@ -7,10 +7,19 @@ from typing import Protocol, runtime_checkable
 from bot.messages import Form, Image, Message, MessageRef
 
 
-class Unreachable(LookupError):
+class NotDelivered(Exception):
+    """The platform will not take this message, and trying again would not change that (no such person
+    or channel there). Anything else a port raises (a network fault, a 5xx, a bug) is tried again."""
+
+
+class Unreachable(NotDelivered):
     """The platform will not deliver to this person or channel (blocked the bot, left, not installed).
 
     The port has already recorded it; the rest of a turn's messages still go out."""
+
+
+class MessageGone(NotDelivered):
+    """The message to update is not there any more (deleted), or this port never knew where it is."""
 
 
 @runtime_checkable

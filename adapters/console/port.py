@@ -9,6 +9,7 @@ from typing import Callable
 from adapters.console.mailbox import Delivery, Mailbox
 from adapters.console.render import render_message
 from bot.messages import Form, Image, Message, MessageRef
+from bot.ports import MessageGone
 
 
 class ConsolePort:
@@ -57,7 +58,7 @@ class ConsolePort:
 
     def update_message(self, ref: MessageRef, message: Message) -> MessageRef:
         if ref.message_id not in self.mailbox.current(ref.conversation):
-            raise LookupError(f"no console message {ref.message_id} in {ref.conversation}")
+            raise MessageGone(f"no console message {ref.message_id} in {ref.conversation}")
         return self._deliver("update", ref.conversation, message=message, message_id=ref.message_id)
 
     def upload_image(self, channel: str, image: Image, comment: str = "") -> MessageRef:

@@ -25,6 +25,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 from adapters.slack.blocks import form_view, message_blocks, needs_upload
 from bot.messages import Form, Image, Message, MessageRef
 from bot.outbox.pacing import RateLimiter
+from bot.ports import MessageGone, NotDelivered
 
 log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 10
@@ -120,7 +121,7 @@ class SlackPort:
         try:
             user_id = self.client.users_lookupByEmail(email=key)["user"]["id"]
         except SlackApiError as problem:
-            raise LookupError(f"no Slack user with the e-mail {email}") from problem
+            raise NotDelivered(f"no Slack user with the e-mail {email}") from problem
         with self._lock:
             self._users[key] = user_id
         return user_id
@@ -167,7 +168,7 @@ class SlackPort:
                     return self._channels[name]
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
-                raise LookupError(f"the Slack app cannot see a channel named #{name}: invite it there")
+                raise NotDelivered(f"the Slack app cannot see a channel named #{name}: invite it there")
 
     # --- the ChatPort -------------------------------------------------------------------
     def send_to_user(self, email: str, message: Message, *, key: str = "") -> MessageRef:
@@ -212,7 +213,7 @@ class SlackPort:
             self.client.chat_update(channel=ref.conversation, ts=ref.message_id, blocks=blocks, text=text)
         except SlackApiError as problem:
             if problem.response.get("error") in ("message_not_found", "channel_not_found", "cant_update_message"):
-                raise LookupError(f"no Slack message {ref.message_id} in {ref.conversation}") from problem
+                raise MessageGone(f"no Slack message {ref.message_id} in {ref.conversation}") from problem
             raise
         return ref
 

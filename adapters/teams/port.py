@@ -40,7 +40,7 @@ Errors (HTTP status of the Connector's answer):
 * No reference for a person (they never opened xgov and are in no team that has it): recorded as
   unreachable without a reference; the first time, the governance channel is told
   (person_not_reached); Unreachable is raised, without a request.
-* 404 to a person: the reference is stale: Unreachable. In an update: LookupError.
+* 404 to a person: the reference is stale: Unreachable. In an update: MessageGone.
 * 403 or 404 to a channel: Unreachable, with what the operator should do.
 * 429: wait Retry-After (RETRY_AFTER_DEFAULT when absent, at most RETRY_AFTER_CAP) and retry, up to
   RATE_LIMIT_RETRIES times.
@@ -78,7 +78,7 @@ from adapters.teams.references import ReferenceStore
 from bot.general_messages import person_unreachable
 from bot.i18n import Translate, translator
 from bot.messages import Form, Image, Message, MessageRef
-from bot.ports import Unreachable
+from bot.ports import MessageGone, Unreachable
 
 log = logging.getLogger(__name__)
 # CloudAdapter builds two connector clients per proactive send, and msrest's retry policy then scans a
@@ -149,7 +149,7 @@ class TeamsPort:
             self._request(reference, update, f"updating message {ref.message_id}", idempotent=True)
         except TeamsApiError as problem:
             if problem.status == 404:
-                raise LookupError(f"no Teams message {ref.message_id} in {ref.conversation}") from problem
+                raise MessageGone(f"no Teams message {ref.message_id} in {ref.conversation}") from problem
             if problem.status == 403:
                 to = ref.extra.get("to", "")
                 if to and not to.startswith("#"):
@@ -226,7 +226,7 @@ class TeamsPort:
         with self._lock:
             known = self._sent_in.get(ref.conversation)
         if known is None:
-            raise LookupError(f"no Teams conversation {ref.conversation!r} known to update message {ref.message_id}")
+            raise MessageGone(f"no Teams conversation {ref.conversation!r} known to update message {ref.message_id}")
         return known
 
     # --- sending ---------------------------------------------------------------------------

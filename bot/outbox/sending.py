@@ -10,7 +10,7 @@ from functools import lru_cache
 from bot.messages import Message, MessageRef
 from bot.outbox import codec
 from bot.outbox.store import CHANNEL, FAILED, SENT, UNREACHABLE, UPDATE, UPLOAD, USER
-from bot.ports import ChatPort, FindsSent, Unreachable
+from bot.ports import ChatPort, FindsSent, NotDelivered, Unreachable
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def send(port: ChatPort, row: Claimed, now: datetime) -> Outcome:
     except Unreachable as problem:
         log.warning("outbox %s not delivered: %s", row.key, problem)
         return Outcome(UNREACHABLE, error=str(problem))
-    except LookupError as problem:
+    except NotDelivered as problem:
         log.warning("outbox %s not delivered: %s", row.key, problem)
         return Outcome(FAILED, error=str(problem))
     except Exception as problem:  # noqa: BLE001 - network, 5xx after the port's own retries

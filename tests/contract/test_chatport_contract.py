@@ -12,7 +12,7 @@ import pytest
 
 from adapters.console.port import ConsolePort
 from bot.messages import Button, Choices, Field, Form, FormField, Image, Message, MessageRef, Option
-from bot.ports import ChatPort
+from bot.ports import ChatPort, MessageGone
 
 
 @dataclass
@@ -102,7 +102,7 @@ def test_update_replaces_the_message_in_place(harness):
 
 
 def test_updating_an_unknown_message_fails_loudly(harness):
-    with pytest.raises(LookupError):
+    with pytest.raises(MessageGone):
         harness.port.update_message(MessageRef("anna@example.pl", "does-not-exist"), Message(text="x"))
 
 

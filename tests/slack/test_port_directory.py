@@ -8,6 +8,7 @@ import pytest
 from adapters.slack import port as slack_port
 from adapters.slack.port import SlackPort, slack_client
 from bot.messages import Message
+from bot.ports import NotDelivered
 from tests.fakes.slack_api import FakeSlackApi
 
 
@@ -41,7 +42,7 @@ def test_someone_the_directory_lacks_is_looked_up_alone_and_a_stranger_is_not_fo
     port.send_to_user("nowy@example.pl", Message(text="two"))
     assert [m["text"] for m in fake.messages_in("U0NOWY")] == ["two"]
     assert [c.args["email"] for c in fake.calls_to("users.lookupByEmail")] == ["nowy@example.pl"]
-    with pytest.raises(LookupError):
+    with pytest.raises(NotDelivered, match="no Slack user"):
         port.send_to_user("obcy@example.pl", Message(text="three"))
     assert len(fake.calls_to("users.list")) == 1  # read again only once it is old
     # a deactivated account is not in the directory; Slack's lookup then decides

@@ -15,7 +15,7 @@ from adapters.teams.cards import IMAGE_DATA_BYTES  # noqa: E402
 from adapters.teams.port import Pacer, TeamsApiError, TeamsPort, message_ref_of  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.messages import Image, Message, MessageRef  # noqa: E402
-from bot.ports import Unreachable  # noqa: E402
+from bot.ports import MessageGone, Unreachable  # noqa: E402
 from bot.app import XgovBot  # noqa: E402
 from tests.conftest import START  # noqa: E402
 from tests.fakes.bot_connector import fake_member  # noqa: E402
@@ -194,12 +194,12 @@ def test_retries_end_in_an_error_not_in_silence(sqlite_url, monkeypatch):
 
 # --- updates -------------------------------------------------------------------------------
 
-def test_updating_an_unknown_activity_is_a_lookup_error(world):
+def test_updating_an_unknown_activity_says_the_message_is_gone(world):
     ref = world.port.send_to_user(ANNA, Message(text="v1"))
-    with pytest.raises(LookupError):
+    with pytest.raises(MessageGone):
         world.port.update_message(MessageRef(ref.conversation, "1234", ref.extra), Message(text="v2"))
     assert statuses(world, "update_activity") == [404] and world.seen_by(ANNA) == ["v1"]
-    with pytest.raises(LookupError):  # a conversation the port has no address for: nothing is asked
+    with pytest.raises(MessageGone):  # a conversation the port has no address for: nothing is asked
         world.port.update_message(MessageRef("a:1unknown", "1"), Message(text="v2"))
 
 
