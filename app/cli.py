@@ -5,14 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.config import Settings
-
-
-def settings_from(args: argparse.Namespace) -> Settings:
-    overrides = {}
-    if getattr(args, "database_url", None):
-        overrides["database_url"] = args.database_url
-    return Settings(**overrides)
+from app.wiring import settings_from
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:

@@ -5,14 +5,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.wiring import run_cli_job
+from app.wiring import run_cli_job, settings_from
 from bot.digest.formats import render_digest
 from bot.i18n import translator
 
 
 def _run(args: argparse.Namespace, job):
-    from app.cli import settings_from
-
     return run_cli_job(settings_from(args), args.lang, job)
 
 
@@ -88,8 +86,6 @@ def cmd_dashboard(args) -> int:
 
         token = _run(args, lambda turn: make_token(session=turn.session, secret=turn.settings.web_secret,
                                                    email=args.link_for))
-        from app.cli import settings_from
-
         print(dashboard_url(settings_from(args).public_url, token))
         return 0
 

@@ -21,6 +21,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import XgovBot
+from bot.calendar_text import WEEKDAYS
 from bot.clock import Clock, system_clock
 from bot.scheduling.installation import scheduling_since
 from bot.scheduling.jobs import JobSpec, Origin, job_specs
@@ -28,16 +29,15 @@ from bot.scheduling.rules import At, Daily, Every, MonthlyFirst, Rule, Weekly
 from bot.scheduling.running import run_slot, title_in
 
 log = logging.getLogger("xgov.scheduler")
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SYNC_JOB = "xgov:read-jobs"
 FIRE_LATENESS = timedelta(hours=1)  # a job that fires late still finds the slot it was for
 
 
 def trigger_of(rule: Rule):
     if isinstance(rule, Weekly):
-        return CronTrigger(day_of_week=DAY_NAMES[rule.weekday], hour=rule.hour, minute=0, timezone=rule.timezone)
+        return CronTrigger(day_of_week=WEEKDAYS[rule.weekday], hour=rule.hour, minute=0, timezone=rule.timezone)
     if isinstance(rule, MonthlyFirst):
-        return CronTrigger(month=",".join(map(str, rule.months)), day=f"1st {DAY_NAMES[rule.weekday]}",
+        return CronTrigger(month=",".join(map(str, rule.months)), day=f"1st {WEEKDAYS[rule.weekday]}",
                            hour=rule.hour, minute=0, timezone=rule.timezone)
     if isinstance(rule, Daily):
         return CronTrigger(hour=rule.hour, minute=0, timezone=rule.timezone)

@@ -6,14 +6,12 @@ import json
 import sys
 from pathlib import Path
 
-from app.wiring import run_cli_job
+from app.wiring import run_cli_job, settings_from
 from bot.flows import surveying
 from bot.services import survey_waves
 
 
 def _run(args: argparse.Namespace, job):
-    from app.cli import settings_from
-
     def with_builtins(turn):
         survey_waves.ensure_builtin_surveys(session=turn.session, now=turn.now)
         return job(turn)

@@ -1,6 +1,7 @@
 """Builds the bot for command-line use: settings, database (migrated), console platform."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -15,6 +16,14 @@ from storage.db import Database
 from storage.migrate import upgrade
 
 T = TypeVar("T")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The settings from the environment, with the command line's --database-url over them."""
+    overrides = {}
+    if getattr(args, "database_url", None):
+        overrides["database_url"] = args.database_url
+    return Settings(**overrides)
 
 
 def console_bot(settings: Settings, mailbox: str | None = None) -> tuple[XgovBot, ConsolePort]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.calendar_text import parse_days_off, parse_quiet_hours, parse_workdays
+
 SUPPORTED_LOCALES = ("pl", "en")
 
 
@@ -53,10 +55,8 @@ class Settings(BaseSettings):
     @field_validator("quiet_hours", "workdays", "days_off")
     @classmethod
     def _readable_calendar(cls, value: str, info) -> str:
-        from bot.services import quiet_hours
-
-        parse = {"quiet_hours": quiet_hours.parse_quiet_hours, "workdays": quiet_hours.parse_workdays,
-                 "days_off": quiet_hours.parse_days_off}[info.field_name]
+        parse = {"quiet_hours": parse_quiet_hours, "workdays": parse_workdays,
+                 "days_off": parse_days_off}[info.field_name]
         try:
             parse(value)
         except ValueError as problem:

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.calendar_text import WEEKDAYS
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.errors import N_, UserError
 from storage.models import GovernanceChannel
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
