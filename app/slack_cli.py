@@ -14,7 +14,7 @@ from storage.db import Database
 def attach_slack(web_app: web.Application, *, db: Database, settings: Settings, log: logging.Logger):
     """Serve Slack beside the dashboard: its SlackPlatform, or None (after saying why) when the
     credentials are missing."""
-    from adapters.slack.bolt_app import slack_platform
+    from adapters.slack.bolt_app import freeze_start_up, slack_platform
     from adapters.slack.http import EVENTS_PATH, add_slack_routes
     from adapters.slack.settings import SlackSettings
     from adapters.slack.socket_mode import start_socket_mode
@@ -34,6 +34,7 @@ def attach_slack(web_app: web.Application, *, db: Database, settings: Settings, 
         add_slack_routes(web_app, platform.app)
         log.info("Slack: HTTP mode; Request URL %s%s", settings.public_url.rstrip("/"), EVENTS_PATH)
     log.info("Slack: Web API at %s", platform.port.client.base_url)
+    freeze_start_up(platform)
     return platform
 
 

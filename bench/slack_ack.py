@@ -294,7 +294,7 @@ def _xgov_settings(db_url: str):
 def _xgov_app(db_url: str, api_url: str, executor, xgov_work: str):
     """(the web app, the Slack platform) on one Database, as `xgov run --platform slack` builds them;
     --work-in-threads: XGOV_SLACK_WORK_PROCESS=false (on `executor` if given)."""
-    from adapters.slack.bolt_app import slack_platform
+    from adapters.slack.bolt_app import freeze_start_up, slack_platform
     from app.web import build_web_app
     from storage.db import Database
 
@@ -304,8 +304,9 @@ def _xgov_app(db_url: str, api_url: str, executor, xgov_work: str):
         return web_app, _ack_on_pool_platform(db, settings, _slack_settings(api_url), executor)
     in_threads = xgov_work == "threads"
     slack = _slack_settings(api_url, work_process=not in_threads)
-    return web_app, slack_platform(db=db, settings=settings, slack=slack,
-                                   listener_executor=executor if in_threads else None)
+    platform = slack_platform(db=db, settings=settings, slack=slack, listener_executor=executor if in_threads else None)
+    freeze_start_up(platform)  # as `xgov run` does once it has started
+    return web_app, platform
 
 
 def _bare_app(api_url: str, executor):

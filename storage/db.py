@@ -43,6 +43,12 @@ class Database:
         finally:
             session.close()
 
+    @property
+    def in_memory(self) -> bool:
+        """SQLite in memory: no other process can open it."""
+        url = self.engine.url
+        return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -5,7 +5,7 @@ XGOV_SLACK_WORK_PROCESS=false, a `listener_executor` is given (tests, which awai
 database cannot be opened by another process (SQLite in memory) or the clock is not the system's:
 then on threads of this process (WorkInThreads).
 
-FREEZE: with the worker process, the web process also freezes what it holds after start-up
+FREEZE: with the worker process, the serving web process also freezes what it holds after start-up
 (gc.freeze: the imported bot, bolt, SQLAlchemy, the platform), so that the garbage collector never
 walks it again: a full collection of ~150,000 objects took 50-170 ms on a busy machine, a pause of
 every ack in flight at that moment, which set xgov's p99 (bench/slack_ack.py).
@@ -19,7 +19,6 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from slack_bolt import App
-from sqlalchemy.engine import make_url
 
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.port import SlackPort
@@ -68,16 +67,19 @@ def slack_platform(*, db: Database, settings: Settings, slack: SlackSettings,
               request_verification_enabled=not slack.socket_mode, token_verification_enabled=False,
               process_before_response=True, ignoring_self_events_enabled=True, listener_executor=executor)
     listeners.register(app)
-    if isinstance(after_ack, WorkerProcess):
-        gc.freeze()  # see FREEZE
     return SlackPlatform(app=app, bot=work.bot, port=work.bot.port, listeners=listeners, after_ack=after_ack)
+
+
+def freeze_start_up(platform: SlackPlatform) -> None:
+    """A serving process whose work runs in a worker process freezes what it holds after start-up
+    (see FREEZE); called once by the server (and the benchmark that measures it), never by a factory."""
+    if isinstance(platform.after_ack, WorkerProcess):
+        gc.freeze()
 
 
 def _after_ack(work: SlackWork, executor: Executor, *, db: Database, settings: Settings, slack: SlackSettings,
                in_process: bool) -> AfterAck:
-    url = make_url(db.url)
-    in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
-    if in_process or in_memory or not slack.work_process:
+    if in_process or db.in_memory or not slack.work_process:
         return WorkInThreads(work, executor)
     worker = WorkerProcess(WorkerSpec(database_url=db.url, settings=settings, slack=slack,
                                       log_level=min(logging.getLogger().getEffectiveLevel(), logging.INFO)))

@@ -8,7 +8,6 @@ with worker_process=True it runs as served, in the worker process (on the system
 """
 from __future__ import annotations
 
-import gc
 import json
 import threading
 import time
@@ -95,8 +94,6 @@ class SlackWorld:
         self.server.stop()
         self.platform.stop()
         self.executor.shutdown(wait=True)
-        if self.worker_process:
-            gc.unfreeze()  # slack_platform froze the test process's objects, as it does a server's
         if self._own_fake:
             self.fake.stop()
 
