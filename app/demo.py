@@ -26,7 +26,7 @@ from bot.digest import charts
 from bot.digest.html import render_dashboard
 from bot.digest.markdown import digest_markdown
 from bot.digest.period import last_complete_week
-from bot.flows.digest import chart_title, post_digest, send_pending_reminders
+from bot.flows.digest import post_digest, send_pending_reminders
 from bot.i18n import translator
 from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission
 from bot.services import friction_queries
@@ -235,7 +235,7 @@ def write_digest(world: DemoWorld, out: Path) -> None:
     (out / "charts").mkdir(exist_ok=True)
     for name, data in images.items():
         (out / "charts" / name).write_bytes(data)
-    files = {chart_title(name, translator(lang)): f"charts/{name}" for name in images}
+    files = {charts.chart_title(name, translator(lang)): f"charts/{name}" for name in images}
     (out / "digest.md").write_text(digest_markdown(digest, translator(lang), files), encoding="utf-8")
     (out / "digest.html").write_text(render_dashboard(digest, lang, images), encoding="utf-8")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
@@ -25,6 +26,7 @@ from bot.digest.chart_parts import (
 from bot.digest.ex import ENPS_KEY
 from bot.digest.model import Digest, KpiFigure, MaturitySection, Point, WeekCount
 from bot.digest.texts import kind_label, kpi_label, num
+from bot.errors import N_
 from bot.i18n import Translate, translator
 from surveys.maturity import stage_for
 
@@ -49,10 +51,42 @@ def maturity_radar(digest: Digest, locale: str) -> bytes | None:
     return png(figure) if figure else None
 
 
+@dataclass(frozen=True)
+class Chart:
+    """One chart of the digest: its file name, how it is drawn, and its title and alt text (msgids),
+    the same in the channel, the dashboard and the demo's files."""
+
+    name: str
+    draw: Callable[[Digest, str], bytes | None]
+    title: str
+    alt: str
+
+
+TREND_CHART = "trends.png"  # shown in the digest message itself; the others are uploaded beside it
+CHARTS = (
+    Chart(TREND_CHART, trend_chart, N_("EX, CX and KPI trends on one time axis"),
+          N_("Line chart: eNPS, the pulse items and the KPIs over the recent weeks; gaps where fewer than k "
+             "answered.")),
+    Chart("frictions.png", frictions_chart, N_("Friction reports by kind, week by week"),
+          N_("Bar chart: friction reports per week by kind.")),
+    Chart("maturity.png", maturity_radar, N_("CX governance maturity by dimension"),
+          N_("Radar chart: maturity score of each dimension, this wave and the previous one.")),
+)
+CHART_BY_NAME = {chart.name: chart for chart in CHARTS}
+
+
 def all_charts(digest: Digest, locale: str) -> dict[str, bytes]:
-    charts = {"trends.png": trend_chart, "frictions.png": frictions_chart, "maturity.png": maturity_radar}
-    images = {name: chart(digest, locale) for name, chart in charts.items()}
+    """name -> PNG of every chart that has data, in CHARTS' order."""
+    images = {chart.name: chart.draw(digest, locale) for chart in CHARTS}
     return {name: image for name, image in images.items() if image is not None}
+
+
+def chart_title(name: str, _: Translate) -> str:
+    return _(CHART_BY_NAME[name].title) if name in CHART_BY_NAME else name
+
+
+def chart_alt(name: str, _: Translate) -> str:
+    return _(CHART_BY_NAME[name].alt) if name in CHART_BY_NAME else name
 
 
 # --- trends -----------------------------------------------------------------------------------------

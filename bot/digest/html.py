@@ -10,21 +10,10 @@ import base64
 from babel.dates import format_date, format_time
 
 from bot.digest import html_sections as sections
+from bot.digest.charts import CHART_BY_NAME, CHARTS, chart_alt, chart_title
 from bot.digest.model import Digest
-from bot.errors import N_
 from bot.i18n import normalise_locale
 
-CHART_ALTS = {
-    "trends.png": N_("Line chart: eNPS, the pulse items and the KPIs over the recent weeks; gaps where fewer than "
-                     "k answered."),
-    "frictions.png": N_("Bar chart: friction reports per week by kind."),
-    "maturity.png": N_("Radar chart: maturity score of each dimension, this wave and the previous one."),
-}
-CHART_TITLES = {
-    "trends.png": N_("Trends"),
-    "frictions.png": N_("Friction reports per week"),
-    "maturity.png": N_("Maturity by dimension"),
-}
 
 CSS = """
 :root{color-scheme:light}
@@ -118,12 +107,11 @@ def render_dashboard(digest: Digest, locale: str, charts: dict[str, bytes]) -> s
 
 def _charts(charts: dict[str, bytes], v: sections.View) -> str:
     _ = v.t
-    known = [name for name in CHART_ALTS if name in charts]
+    known = [chart.name for chart in CHARTS if chart.name in charts]
     figures = []
-    for name in known + sorted(name for name in charts if name not in CHART_ALTS):
+    for name in known + sorted(name for name in charts if name not in CHART_BY_NAME):
         data = base64.b64encode(charts[name]).decode("ascii")
-        alt = _(CHART_ALTS[name]) if name in CHART_ALTS else v.esc(name)
-        caption = _(CHART_TITLES[name]) if name in CHART_TITLES else v.esc(name)
+        alt, caption = v.esc(chart_alt(name, _)), v.esc(chart_title(name, _))
         figures.append(f'<figure><img src="data:image/png;base64,{data}" alt="{alt}">'
                        f"<figcaption>{caption}</figcaption></figure>")
     return "".join(figures)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.digest.charts import TREND_CHART, chart_alt
 from bot.digest.model import Digest
 from bot.digest.texts import (kind_label, kpi_figure_text, kpi_name, maturity_headline, num, signal_text,
                               survey_figure_text)
@@ -22,7 +23,7 @@ def digest_message(digest: Digest, _: Translate, chart: bytes | None = None) -> 
     image = None
     if chart:
         image = Image(filename=f"xgov-digest-{digest.period.label}.png", data=chart,
-                      alt_text=_("EX, CX and KPI trends up to {period}", period=digest.period.label))
+                      alt_text=chart_alt(TREND_CHART, _))
     return Message(
         header=_("Governance digest {period}", period=digest.period.label),
         text=_signals_text(digest, _),

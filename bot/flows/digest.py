@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from sqlalchemy import select
-
 from bot.digest import charts
 from bot.digest.compute import compute_digest
 from bot.digest.message import digest_message, weekly_pending_message
@@ -13,12 +11,9 @@ from bot.digest.model import Digest, Period
 from bot.i18n import translator
 from bot.messages import Image
 from bot.services.channels import governance_channels
-from bot.services.friction_queries import assignments_of
+from bot.services.friction_queries import assignments_of, owners_with_open_assignments
 from bot.turn import Turn
-from bot.services.frictions import OPEN_ASSIGNMENT_STATUSES
-from storage.models import Friction, Person
 
-TREND_CHART = "trends.png"
 
 
 def digest_for(turn: Turn, period: Period) -> Digest:
@@ -35,27 +30,18 @@ def post_digest(turn: Turn, period: Period, *, only_channel: str | None = None) 
         if channel.locale not in images_by_locale:  # charts take a while: once per language
             images_by_locale[channel.locale] = charts.all_charts(digest, channel.locale)
         images = images_by_locale[channel.locale]
-        turn.post(channel.name, channel.locale, partial(digest_message, digest, chart=images.get(TREND_CHART)))
+        turn.post(channel.name, channel.locale, partial(digest_message, digest, chart=images.get(charts.TREND_CHART)))
         _ = translator(channel.locale)
         for name, data in images.items():
-            if name != TREND_CHART:
+            if name != charts.TREND_CHART:
                 turn.upload(channel.name, Image(filename=f"xgov-{digest.period.label}-{name}", data=data,
-                                                alt_text=chart_title(name, _)), chart_title(name, _))
+                                                alt_text=charts.chart_alt(name, _)), charts.chart_title(name, _))
     return digest
-
-
-def chart_title(name: str, _) -> str:
-    titles = {"frictions.png": _("Friction reports by kind, week by week"),
-              "maturity.png": _("CX governance maturity by dimension"),
-              TREND_CHART: _("EX, CX and KPI trends on one time axis")}
-    return titles.get(name, name)
 
 
 def send_pending_reminders(turn: Turn) -> int:
     """One grouped message to each owner with open assignments; returns how many owners were told."""
-    query = (select(Person.email).join(Friction, Friction.owner_id == Person.id)
-             .where(Friction.status.in_(OPEN_ASSIGNMENT_STATUSES)).distinct().order_by(Person.email))
-    owners = list(turn.session.scalars(query))
+    owners = owners_with_open_assignments(session=turn.session)
     for email in owners:
         items = assignments_of(session=turn.session, owner_email=email)
         turn.tell(email, partial(weekly_pending_message, items, turn.now))

@@ -98,6 +98,13 @@ def assignments_of(*, session: Session, owner_email: str) -> list[OwnerFrictionV
     return [OwnerFrictionView(**_owner_fields(session, friction)) for friction in session.scalars(query)]
 
 
+def owners_with_open_assignments(*, session: Session) -> list[str]:
+    """The e-mails of owners with an assignment waiting on them (assigned or accepted), sorted."""
+    query = (select(Person.email).join(Friction, Friction.owner_id == Person.id)
+             .where(Friction.status.in_(OPEN_ASSIGNMENT_STATUSES)).distinct().order_by(Person.email))
+    return list(session.scalars(query))
+
+
 def governance_view(*, session: Session, friction_id: int) -> GovernanceFrictionView:
     friction = _load(session, friction_id)
     reporters = None
