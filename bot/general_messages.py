@@ -21,8 +21,8 @@ HELP_COMMANDS = (
     ("/xgov policy add KIND EMAIL TITLE", N_("Governance: add a policy, decision or process and its owner.")),
     ("/xgov barriers", N_("Recurring barriers: policies ranked by the reports traced to them.")),
     ("/xgov dashboard", N_("Governance: a private link to the dashboard of the weekly digest.")),
-    ("/xgov language pl|en", N_("Choose your language.")),
-    ("/xgov help", N_("This help.")),
+    ("/xgov language pl|en", N_("Choose the language xgov writes to you in: pl or en.")),
+    ("/xgov help", N_("What xgov understands: every command in one message.")),
 )
 
 

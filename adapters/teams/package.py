@@ -24,6 +24,8 @@ import zipfile
 from urllib.parse import urlsplit
 
 from adapters.teams.icons import color_icon, outline_icon
+from bot.general_messages import HELP_COMMANDS
+from bot.i18n import translator
 
 MANIFEST_VERSION = "1.17"
 SCHEMA_URL = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"
@@ -43,39 +45,10 @@ VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 # The bot's commands as Teams offers them. A title is what Teams puts in the message when it is
 # chosen, so it stays the English word the bot understands in every language (adapters/teams/inbound.py).
-COMMANDS: dict[str, dict[str, str]] = {
-    "help": {
-        "en": "What xgov understands: every command in one message.",
-        "pl": "Co rozumie xgov: wszystkie polecenia w jednej wiadomości.",
-    },
-    "reports": {
-        "en": "Your reports and what happened to them.",
-        "pl": "Twoje zgłoszenia i to, co się z nimi stało.",
-    },
-    "assignments": {
-        "en": "Reports assigned to you as an owner.",
-        "pl": "Zgłoszenia przypisane do Ciebie jako właściciela.",
-    },
-    "triage": {
-        "en": "Governance: the reports waiting for triage.",
-        "pl": "Governance: zgłoszenia czekające na przypisanie.",
-    },
-    "barriers": {
-        "en": "Recurring barriers: policies ranked by the reports traced to them.",
-        "pl": "Powracające bariery: polityki uszeregowane według liczby zgłoszeń.",
-    },
-    "policy list": {
-        "en": "The registry of policies, decisions and processes with their owners.",
-        "pl": "Rejestr polityk, decyzji i procesów z ich właścicielami.",
-    },
-    "dashboard": {
-        "en": "Governance: a private link to the dashboard of the weekly digest.",
-        "pl": "Governance: prywatny link do pulpitu z cotygodniowym przeglądem.",
-    },
-    "language": {
-        "en": "language pl or language en: the language xgov writes to you in.",
-        "pl": "language pl albo language en: język, w którym xgov do Ciebie pisze.",
-    },
+HELP_LINE_OF = {  # a Teams command's title -> its line in the bot's help, whose text describes it in the menu
+    "help": "/xgov help", "reports": "/xgov reports", "assignments": "/xgov assignments", "triage": "/xgov triage",
+    "barriers": "/xgov barriers", "policy list": "/xgov policy list", "dashboard": "/xgov dashboard",
+    "language": "/xgov language pl|en",
 }
 COMMAND_LISTS = (  # (scopes, titles): the personal chat gets them all, a team or group chat the shared ones
     (("personal",), ("help", "reports", "assignments", "triage", "barriers", "policy list", "dashboard", "language")),
@@ -188,7 +161,8 @@ def manifest_for(*, app_id: str, public_url: str, version: str = DEFAULT_VERSION
             "isNotificationOnly": False,
             "commandLists": [
                 {"scopes": list(scopes),
-                 "commands": [{"title": title, "description": COMMANDS[title][DEFAULT_LANGUAGE]} for title in titles]}
+                 "commands": [{"title": title, "description": command_description(title, DEFAULT_LANGUAGE)}
+                              for title in titles]}
                 for scopes, titles in COMMAND_LISTS
             ],
         }],
@@ -215,6 +189,11 @@ def manifest_for(*, app_id: str, public_url: str, version: str = DEFAULT_VERSION
     }
 
 
+def command_description(title: str, language: str) -> str:
+    """The text the help gives the command, in `language`: one text for the help and the Teams menu."""
+    return translator(language)(dict(HELP_COMMANDS)[HELP_LINE_OF[title]])
+
+
 def localization_for(manifest: dict, language: str) -> dict:
     """The language file: every shown string of the manifest in `language`, keyed as Teams expects."""
     texts = TEXTS[language]
@@ -223,7 +202,7 @@ def localization_for(manifest: dict, language: str) -> dict:
     for index, command_list in enumerate(manifest["bots"][0]["commandLists"]):
         for position, command in enumerate(command_list["commands"]):
             key = f"bots[0].commandLists[{index}].commands[{position}].description"
-            strings[key] = COMMANDS[command["title"]][language]
+            strings[key] = command_description(command["title"], language)
     report = "composeExtensions[0].commands[0]"
     strings[f"{report}.title"] = texts["report.title"]
     strings[f"{report}.description"] = texts["report.description"]

@@ -18,6 +18,8 @@ from PIL import Image
 from adapters.teams import package
 from adapters.teams.package import FILES, PackageError, build_package, manifest_for
 from app import teams_cli
+from bot.general_messages import help_message
+from bot.i18n import translator
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCHEMAS = ROOT / "tests" / "schemas"
@@ -141,6 +143,16 @@ def test_every_command_title_is_a_word_the_bot_understands(manifest):
     for command_list in manifest["bots"][0]["commandLists"]:
         for command in command_list["commands"]:
             assert command["title"].split()[0] in understood, command["title"]
+
+
+def test_each_command_is_described_in_the_menu_as_the_help_describes_it(manifest, polish):
+    help_en = {f.label: f.value for f in help_message(translator("en")).fields}
+    help_pl = {f.label: f.value for f in help_message(translator("pl")).fields}
+    for index, command_list in enumerate(manifest["bots"][0]["commandLists"]):
+        for position, command in enumerate(command_list["commands"]):
+            usage = package.HELP_LINE_OF[command["title"]]
+            assert command["description"] == help_en[usage]
+            assert polish[f"bots[0].commandLists[{index}].commands[{position}].description"] == help_pl[usage]
 
 
 def test_any_message_can_be_reported_as_a_friction(manifest):
