@@ -343,7 +343,7 @@ def _frictions(writer: _Writer, rng: np.random.Generator, config: BenchConfig, p
         rows.append((
             i + 1, f"Bench report {i + 1}: the procedure does not match the work", KINDS[kind_index[i]] if keep_tags else None,
             EXPERIENCES[experience_index[i]] if keep_tags else None, bool(flags[i, 0]), bool(flags[i, 1]),
-            bool(flags[i, 2]), bool(hidden[i]), status, None if new else int(policy[i]),
+            bool(flags[i, 2]), status, None if new else int(policy[i]),
             int(owner[i]) if has_owner else None, _utc(created[i]), assigned_at,
             assigned_at + timedelta(days=int(due_days[i])) if has_owner else None,
             _utc(resolved[i]) if is_resolved[i] else None,
@@ -353,7 +353,7 @@ def _frictions(writer: _Writer, rng: np.random.Generator, config: BenchConfig, p
         ))
     writer.write(Friction.__table__, (
         "id", "text", "kind", "experience", "flag_emotions", "flag_decision_needed", "flag_procedure_gap",
-        "hidden_from_governance", "status", "policy_id", "owner_id", "created_at", "assigned_at", "due_at",
+        "status", "policy_id", "owner_id", "created_at", "assigned_at", "due_at",
         "resolved_at", "outcome", "outcome_note", "decline_reason"), rows)
 
     # Reporters: one each, a second for a fifth, a third for a twentieth (always distinct people).
@@ -368,12 +368,13 @@ def _frictions(writer: _Writer, rng: np.random.Generator, config: BenchConfig, p
     reporters = []
     for i in range(total):
         at = _utc(created[i])
-        reporters.append((i + 1, int(first[i]) + 1, at))
+        reporters.append((i + 1, int(first[i]) + 1, at, bool(hidden[i])))  # the first chose full anonymity or not
         if second[i]:
-            reporters.append((i + 1, int((first[i] + step2[i]) % employees) + 1, at + timedelta(hours=3)))
+            reporters.append((i + 1, int((first[i] + step2[i]) % employees) + 1, at + timedelta(hours=3), False))
         if third[i]:
-            reporters.append((i + 1, int((first[i] + step3[i]) % employees) + 1, at + timedelta(hours=6)))
-    writer.write(FrictionReporter.__table__, ("friction_id", "person_id", "reported_at"), reporters)
+            reporters.append((i + 1, int((first[i] + step3[i]) % employees) + 1, at + timedelta(hours=6), False))
+    writer.write(FrictionReporter.__table__, ("friction_id", "person_id", "reported_at", "hidden_from_governance"),
+                 reporters)
 
 
 def _teams_of(division: int, config: BenchConfig) -> list[int]:

@@ -128,7 +128,7 @@ def triage_queue_message(items: list[GovernanceFrictionView], total: int, _: Tra
 
 
 def _queue_label(item: GovernanceFrictionView, _: Translate) -> str:
-    who = ", ".join(item.reporters) if item.reporters else _("anonymous")
+    who = ", ".join(item.reporters + ((_("anonymous"),) if item.anonymous_reporters else ()))
     parts = [item.ref, label(STATUS_LABELS, item.status, _), label(KIND_LABELS, item.kind, _), who]
     if item.decline_reason:
         parts.append(_("declined because: {reason}", reason=excerpt(item.decline_reason, 120)))

@@ -102,7 +102,6 @@ class Friction(Base):
     flag_emotions: Mapped[bool] = mapped_column(Boolean, default=False)
     flag_decision_needed: Mapped[bool] = mapped_column(Boolean, default=False)
     flag_procedure_gap: Mapped[bool] = mapped_column(Boolean, default=False)
-    hidden_from_governance: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), index=True)
     policy_id: Mapped[int | None] = mapped_column(ForeignKey("policies.id"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
@@ -118,14 +117,15 @@ class Friction(Base):
 class FrictionReporter(Base):
     """The only link between a friction and the people who reported it.
 
-    Read by reporter-facing queries (my reports, closing the loop) and, unless the
-    reporter chose full anonymity, by the governance team; never by owner-facing ones.
+    Read by reporter-facing queries (my reports, closing the loop) and, for each reporter who
+    did not choose full anonymity, by the governance team; never by owner-facing ones.
     """
 
     __tablename__ = "friction_reporters"
     friction_id: Mapped[int] = mapped_column(ForeignKey("frictions.id"), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    hidden_from_governance: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class FrictionEvent(Base):

@@ -41,3 +41,28 @@ def test_db_upgrade_command_on_a_new_sqlite_file(tmp_path, capsys):
     assert main(["--database-url", url, "db", "upgrade"]) == 0
     assert "up to date" in capsys.readouterr().out
     assert current_revision(url) is not None
+
+
+def test_0010_moves_full_anonymity_from_the_report_to_its_reporter(database_url):
+    from sqlalchemy import text
+
+    downgrade(database_url, "0009")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO people (id, email, name, timezone, locale_chosen) "
+                                    "VALUES (1, 'a@example.pl', 'A', 'UTC', false), (2, 'b@example.pl', 'B', 'UTC', false)"))
+            for friction_id, hidden in ((1, True), (2, False)):
+                connection.execute(text(
+                    "INSERT INTO frictions (id, text, flag_emotions, flag_decision_needed, flag_procedure_gap, "
+                    "hidden_from_governance, status, created_at) VALUES (:id, 'x', false, false, false, :hidden, 'new', "
+                    "'2026-03-02 08:00:00+00')"), {"id": friction_id, "hidden": hidden})
+                connection.execute(text("INSERT INTO friction_reporters (friction_id, person_id, reported_at) "
+                                        "VALUES (:id, :id, '2026-03-02 08:00:00+00')"), {"id": friction_id})
+        upgrade(database_url)
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT friction_id, hidden_from_governance FROM friction_reporters "
+                                           "ORDER BY friction_id")).all()
+        assert [(f, bool(h)) for f, h in rows] == [(1, True), (2, False)]
+    finally:
+        engine.dispose()

@@ -4,10 +4,11 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from bot.events import Actor, ButtonAnswer
 from bot.services import friction_queries
+from storage.models import FrictionReporter, Person
 from tests.conftest import START
 from tests.world import ADMIN, EMPLOYEE, OWNER, REPORTER_NAME, World
 
@@ -80,3 +81,21 @@ def test_someone_else_cannot_tag_or_anonymise_a_report(world):
     ref, _message = world.port.last_message(EMPLOYEE)
     world.bot.handle(ButtonAnswer(Actor(OWNER), "friction.kind", "1:other", ref))
     assert "Only the person who reported F-1 can do that." in world.last(OWNER).text
+
+
+def test_full_anonymity_is_each_reporters_own_choice(world):
+    """Two people behind one report: the one who chose full anonymity is counted, never named; the
+    other stays visible to the governance team."""
+    world.say(EMPLOYEE, "/friction Dyrektor jest na urlopie, klient czeka na zwrot")
+    with world.db.unit_of_work() as session:
+        john = session.scalar(select(Person.id).where(Person.email == "john.smith@example.pl"))
+        session.add(FrictionReporter(friction_id=1, person_id=john, reported_at=START, hidden_from_governance=True))
+    with world.db.unit_of_work() as session:
+        view = friction_queries.governance_view(session=session, friction_id=1)
+        assert view.reporters == (REPORTER_NAME,) and view.anonymous_reporters == 1
+        assert friction_queries.hidden_from_governance(session=session, friction_id=1,
+                                                       reporter_email="john.smith@example.pl")
+        assert not friction_queries.hidden_from_governance(session=session, friction_id=1, reporter_email=EMPLOYEE)
+    world.say(ADMIN, "/xgov triage")
+    queue = world.last(ADMIN).fields[0].label  # the admin reads Polish
+    assert REPORTER_NAME in queue and "John Smith" not in queue and "anonim" in queue

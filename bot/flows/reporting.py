@@ -90,9 +90,10 @@ def on_hide(turn: Turn, event: ButtonAnswer) -> None:
 
 def _show_summary(turn: Turn, event: ButtonAnswer, friction_id: int) -> None:
     frictions.require_reporter(session=turn.session, friction_id=friction_id, email=turn.actor.email)
-    governance = queries.governance_view(session=turn.session, friction_id=friction_id)
+    hidden = queries.hidden_from_governance(session=turn.session, friction_id=friction_id,
+                                            reporter_email=turn.actor.email)
     view = queries.owner_view(session=turn.session, friction_id=friction_id)
-    turn.update(event.message, partial(views.tagged_summary, view, hidden=governance.reporters is None))
+    turn.update(event.message, partial(views.tagged_summary, view, hidden=hidden))
 
 
 def on_my_reports(turn: Turn, event: CommandEvent) -> None:

@@ -36,7 +36,8 @@ class OwnerFrictionView:
 
 @dataclass(frozen=True)
 class GovernanceFrictionView(OwnerFrictionView):
-    reporters: tuple[str, ...] | None  # None: the reporter chose full anonymity
+    reporters: tuple[str, ...]  # the names of those who reported it and let the governance team see them
+    anonymous_reporters: int  # how many others chose full anonymity
     decline_reason: str | None
     created_at: datetime
 
@@ -107,21 +108,25 @@ def owners_with_open_assignments(*, session: Session) -> list[str]:
 
 def governance_view(*, session: Session, friction_id: int) -> GovernanceFrictionView:
     friction = _load(session, friction_id)
-    reporters = None
-    if not friction.hidden_from_governance:
-        query = (
-            select(Person.name)
-            .join(FrictionReporter, FrictionReporter.person_id == Person.id)
-            .where(FrictionReporter.friction_id == friction.id)
-            .order_by(Person.name)
-        )
-        reporters = tuple(session.scalars(query))
+    query = (select(Person.name, FrictionReporter.hidden_from_governance)
+             .join(FrictionReporter, FrictionReporter.person_id == Person.id)
+             .where(FrictionReporter.friction_id == friction.id).order_by(Person.name))
+    rows = session.execute(query).all()
     return GovernanceFrictionView(
         **_owner_fields(session, friction),
-        reporters=reporters,
+        reporters=tuple(name for name, hidden in rows if not hidden),
+        anonymous_reporters=sum(1 for _name, hidden in rows if hidden),
         decline_reason=friction.decline_reason,
         created_at=friction.created_at,
     )
+
+
+def hidden_from_governance(*, session: Session, friction_id: int, reporter_email: str) -> bool:
+    """Whether this reporter of the report chose full anonymity (even from the governance team)."""
+    query = (select(FrictionReporter.hidden_from_governance)
+             .join(Person, Person.id == FrictionReporter.person_id)
+             .where(FrictionReporter.friction_id == friction_id, Person.email == reporter_email))
+    return bool(session.scalar(query))
 
 
 def triage_queue(*, session: Session, limit: int = 20) -> list[GovernanceFrictionView]:

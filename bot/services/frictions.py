@@ -46,16 +46,12 @@ def report(
 ) -> int:
     """File a report exactly as typed; return its number."""
     reporter = get_person(session=session, email=reporter_email)
-    friction = Friction(
-        text=check_report_text(text),
-        status="new",
-        created_at=now,
-        hidden_from_governance=hidden_from_governance,
-    )
+    friction = Friction(text=check_report_text(text), status="new", created_at=now)
     _apply_tags(friction, kind=kind, experience=experience, flags=flags)
     session.add(friction)
     session.flush()
-    session.add(FrictionReporter(friction_id=friction.id, person_id=reporter.id, reported_at=now))
+    session.add(FrictionReporter(friction_id=friction.id, person_id=reporter.id, reported_at=now,
+                                 hidden_from_governance=hidden_from_governance))
     _record(session, friction.id, now, "reported", actor=None)
     return friction.id
 
@@ -112,7 +108,8 @@ def tag_by_reporter(
         setattr(friction, column, not getattr(friction, column))
     _apply_tags(friction, kind=kind, experience=experience, flags=())
     if hide_from_governance:
-        friction.hidden_from_governance = True
+        reporter = get_person(session=session, email=reporter_email)
+        session.get(FrictionReporter, (friction_id, reporter.id)).hidden_from_governance = True
 
 
 ADMINS_ONLY = N_("Only the governance team can triage and assign reports. Ask a governance admin.")
