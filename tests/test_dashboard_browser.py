@@ -18,6 +18,8 @@ import pytest
 from bot.digest.html import render_dashboard
 from tests.test_dashboard_html import HOSTILE_OWNER, HOSTILE_TITLE, HOSTILE_UNIT, build_digest, tiny_png
 
+pytestmark = pytest.mark.xdist_group("test_dashboard_browser")  # its module fixtures are built by one worker
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
                  "--disable-component-update", "--disable-sync", "--disable-quic"]

@@ -7,10 +7,12 @@ import pytest
 
 from app.cli import main
 
+pytestmark = pytest.mark.xdist_group("demo")  # one worker builds the module's demo once
 
-def run(tmp_path, name, *extra):
+
+def run(tmp_path, name, *extra, size=("--employees", "60", "--weeks", "5")):
     out = tmp_path / name
-    assert main(["demo", "--out", str(out), "--employees", "60", "--weeks", "5", *extra]) == 0
+    assert main(["demo", "--out", str(out), *size, *extra]) == 0
     return out
 
 
@@ -58,8 +60,9 @@ def test_same_seed_same_output(tmp_path, english):
     again = run(tmp_path, "again", "--seed", "3")
     for path in ("transcript.md", "channels/governance.txt", "digest.md", "digest.html", "charts/trends.png"):
         assert (again / path).read_bytes() == (english / path).read_bytes()
-    other = run(tmp_path, "other", "--seed", "4")
-    assert (other / "transcript.md").read_bytes() != (english / "transcript.md").read_bytes()
+    small = ("--employees", "60", "--weeks", "2")
+    assert (run(tmp_path, "other", "--seed", "4", size=small) / "transcript.md").read_bytes() != \
+        (run(tmp_path, "small", "--seed", "3", size=small) / "transcript.md").read_bytes()
 
 
 def test_polish_demo_is_in_polish(tmp_path, capsys):

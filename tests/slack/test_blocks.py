@@ -138,7 +138,7 @@ def owner_view(friction_id: int = 7, text: str = HOSTILE) -> OwnerFrictionView:
 def governance_view(friction_id: int = 7) -> GovernanceFrictionView:
     return GovernanceFrictionView(id=friction_id, text=HOSTILE * 3, status="declined", kind=None, experience=None,
                                   flags=(), policy_id=None, policy_title=None, due_at=None,
-                                  reporters=("Ewa <@U123> Łęcka",), decline_reason="not mine <!channel>",
+                                  reporters=("Ewa <@U123> Łęcka",), anonymous_reporters=1, decline_reason="not mine <!channel>",
                                   created_at=NOW)
 
 

@@ -21,6 +21,8 @@ from app import teams_cli
 from bot.general_messages import help_message
 from bot.i18n import translator
 
+pytestmark = pytest.mark.xdist_group("test_package")  # its module fixtures are built by one worker
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCHEMAS = ROOT / "tests" / "schemas"
 # Microsoft's files say draft-04 but use draft-06's "const" (manifestVersion); check it too.
