@@ -4,11 +4,13 @@ Migrations run once per test session (per xdist worker): SQLite tests get a copy
 file, PostgreSQL tests a database of the session's own, emptied before each test."""
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sqlite3
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -62,6 +64,21 @@ def _empty_postgres(url: str) -> None:
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
+
+
+def built_once(tmp_path_factory, name: str, build):
+    """`build(folder)`'s result, built once for the whole run even with several xdist workers (they share
+    the parent of their base temporary folders): the first builds under a lock, the others reuse it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            folder.mkdir(exist_ok=True)
+            done.write_text(str(build(folder)), encoding="utf-8")
+    return Path(done.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

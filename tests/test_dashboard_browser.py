@@ -18,8 +18,6 @@ import pytest
 from bot.digest.html import render_dashboard
 from tests.test_dashboard_html import HOSTILE_OWNER, HOSTILE_TITLE, HOSTILE_UNIT, build_digest, tiny_png
 
-pytestmark = pytest.mark.xdist_group("test_dashboard_browser")  # its module fixtures are built by one worker
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
                  "--disable-component-update", "--disable-sync", "--disable-quic"]
@@ -35,7 +33,7 @@ def _unavailable() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module")  # Playwright's sync loop must not outlive this module's tests
 def browser():
     reason = _unavailable()
     if reason:
@@ -55,7 +53,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """The English and Polish dashboards written to a folder and served over http://127.0.0.1:<free port>."""
     folder = tmp_path_factory.mktemp("dashboard")

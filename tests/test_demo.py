@@ -6,8 +6,7 @@ import re
 import pytest
 
 from app.cli import main
-
-pytestmark = pytest.mark.xdist_group("demo")  # one worker builds the module's demo once
+from tests.conftest import built_once
 
 
 def run(tmp_path, name, *extra, size=("--employees", "60", "--weeks", "5")):
@@ -16,9 +15,9 @@ def run(tmp_path, name, *extra, size=("--employees", "60", "--weeks", "5")):
     return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def english(tmp_path_factory):
-    return run(tmp_path_factory.mktemp("demo"), "en", "--seed", "3")
+    return built_once(tmp_path_factory, "demo-en", lambda folder: run(folder, "en", "--seed", "3"))
 
 
 def test_transcript_shows_reports_assignments_declines_resolutions_and_reporters_told(english):

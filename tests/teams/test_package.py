@@ -21,8 +21,6 @@ from app import teams_cli
 from bot.general_messages import help_message
 from bot.i18n import translator
 
-pytestmark = pytest.mark.xdist_group("test_package")  # its module fixtures are built by one worker
-
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCHEMAS = ROOT / "tests" / "schemas"
 # Microsoft's files say draft-04 but use draft-06's "const" (manifestVersion); check it too.
@@ -41,17 +39,17 @@ def files_of(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built() -> dict[str, bytes]:
     return files_of(build_package(app_id=APP_ID, public_url=URL))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def manifest(built) -> dict:
     return json.loads(built["manifest.json"].decode("utf-8"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def polish(built) -> dict:
     return json.loads(built["pl.json"].decode("utf-8"))
 
