@@ -23,14 +23,14 @@ threads, gives them to the sender's lanes; "time s" runs from that hand-over unt
 settled. The sender's drain runs meanwhile, as in `xgov run`; a claim is conditional on what it
 read, so the two never both take a row (a person with two invitations counts as a duplicate).
 
-Slack: SlackPort(slack_client(token, fake), send_rate=R) against tests/fakes/slack_api.py with
+Slack: SlackPort(slack_client(token, fake), send_rate=R) against fakes/slack_api.py with
 chat.postMessage limited to R a second (token bucket, --burst), users.list to 20 a minute (Tier 2)
 and users.lookupByEmail to 100 a minute (Tier 4), each with a minute's worth as its burst. The port
 starts with an empty cache, as a fresh process: it reads the directory (users.list, 1,000 people a
 page) at the first person it does not know, and posts to user ids (no conversations.open).
 
 Teams: TeamsPort (its Pacer: 7/s, 8/2 s, 60/30 s per conversation and --teams-rate a second for the
-app) against tests/fakes/bot_connector.py with the same limits enforced (Teams' per-thread windows
+app) against fakes/bot_connector.py with the same limits enforced (Teams' per-thread windows
 and an app-wide one; 30/s is both the port's and the fake's default), every person with a stored
 personal-chat reference (as after they opened xgov). Floor: N / app-wide rate.
 
@@ -139,7 +139,7 @@ def run_platform(platform: str, args: argparse.Namespace, workdir: str, log=prin
             fake.call("add_people", [(p.teams_id, p.email, p.teams_conversation) for p in people])
             fake.call("add_channel", GOVERNANCE_CONVERSATION)
             add_teams_references(db, people, fake.info)
-            from tests.fakes.bot_connector import THREAD_LIMITS
+            from fakes.bot_connector import THREAD_LIMITS
 
             rate = args.teams_rate
             fake.call("limit_rate", THREAD_LIMITS, ((1, int(rate)),))

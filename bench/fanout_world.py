@@ -1,7 +1,7 @@
 """The world of bench/fanout.py: the fake platforms in processes of their own, a fresh database with
 N people, and (for Teams) their conversation references.
 
-The fakes (tests/fakes/slack_api.py, tests/fakes/bot_connector.py) run in spawned processes and are
+The fakes (fakes/slack_api.py, fakes/bot_connector.py) run in spawned processes and are
 talked to over a pipe, as in bench/slack_ack.py: in production Slack and Teams are elsewhere, so
 their CPU must not be taken from the bot's process (the machine has 2 cores; the bot's threads
 share one GIL).
@@ -65,7 +65,7 @@ def fake_slack_process(conn) -> None:
     """The fake Slack Web API, alone in its process."""
     _as_if_elsewhere()
     try:
-        from tests.fakes.slack_api import FakeSlackApi
+        from fakes.slack_api import FakeSlackApi
 
         fake = FakeSlackApi(token=TOKEN).start()
     except Exception:  # noqa: BLE001 - reported to the parent
@@ -103,7 +103,7 @@ def fake_connector_process(conn) -> None:
     """The fake Bot Connector (Teams' limits on), alone in its process."""
     _as_if_elsewhere()
     try:
-        from tests.fakes.bot_connector import FakeBotConnector
+        from fakes.bot_connector import FakeBotConnector
 
         fake = FakeBotConnector().start()
     except Exception:  # noqa: BLE001 - reported to the parent
@@ -112,7 +112,7 @@ def fake_connector_process(conn) -> None:
     conn.send(("ready", fake.service_url))
 
     def add_people(people: list[tuple[str, str, str]]) -> int:
-        from tests.fakes.bot_connector import fake_member
+        from fakes.bot_connector import fake_member
 
         for user_id, email, conversation_id in people:
             fake.add_conversation(conversation_id, [fake_member(user_id, email.split("@")[0], email)])

@@ -12,7 +12,7 @@ run, the time from sending a signed request to its answer for
   after acks in its worker process, adapters/slack/worker.py; INFO logging to a file, the access
   log and the worker's records included), on a fresh, migrated SQLite file
   with --people people (bot.services.directory) who are also users of the fake Slack Web API
-  (tests/fakes/slack_api.py) with a Slack locale;
+  (fakes/slack_api.py) with a Slack locale;
 * a bare slack-bolt App whose listeners only ack (`app.command("/friction")(lambda ack: ack())`,
   the same for any action), with bolt's defaults for such an app (process_before_response=False,
   its pool of 5 listener threads), signature checks and the same WebClient against the same fake,
@@ -105,8 +105,8 @@ def fake_slack_process(conn, latency: float = 0.0) -> None:
     """The fake Slack Web API, alone in its process; each request is read `latency` seconds late."""
     import asyncio
 
-    from tests.fakes import slack_api
-    from tests.fakes.slack_api import FakeSlackApi
+    from fakes import slack_api
+    from fakes.slack_api import FakeSlackApi
 
     if latency:  # like a Web API call across the internet: the caller's thread waits, its CPU is free
         received = slack_api._HttpConnection.data_received

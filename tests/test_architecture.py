@@ -36,6 +36,19 @@ def test_botbuilder_is_imported_only_inside_adapters_teams():
             assert not {n for n in names if n.startswith(("botbuilder", "botframework"))}, path
 
 
+def test_the_product_never_imports_the_fakes_or_the_tests():
+    for folder in ("bot", "surveys", "storage", "app", "adapters"):
+        for path, names in imported_modules(folder).items():
+            assert not {n for n in names if n.split(".")[0] in ("fakes", "tests", "bench")}, path
+
+
+def test_adapters_never_touch_the_database_layer_and_surveys_never_sqlalchemy():
+    for path, names in imported_modules("adapters").items():
+        assert not {n for n in names if n.startswith(("sqlalchemy", "storage.models"))}, path
+    for path, names in imported_modules("surveys").items():
+        assert not {n for n in names if n.startswith("sqlalchemy")}, path
+
+
 def test_the_scan_sees_imports():
     assert "sqlalchemy.orm" in imported_modules("storage")["storage/db.py"]
 

@@ -16,7 +16,6 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from botbuilder.schema import ConversationReference
-from sqlalchemy.exc import IntegrityError
 
 from bot.services import conversations
 from bot.services.conversations import CHANNEL, PERSON
@@ -77,18 +76,9 @@ class ReferenceStore:
     def mark_never_reached(self, email: str) -> bool:
         """A person with no reference at all: True the first time (and recorded), so that the governance
         team is told once; False when anything is known of them (or another process recorded it first)."""
-        now = self.clock()
-        try:
-            with self._marking, self.db.unit_of_work() as session:
-                if conversations.find_reference(session=session, platform=self.platform, kind=PERSON, key=email):
-                    return False
-                conversations.save_reference(session=session, platform=self.platform, kind=PERSON, key=email,
-                                             reference={}, now=now)
-                session.flush()
-                return conversations.mark_unreachable(session=session, platform=self.platform, kind=PERSON,
-                                                      key=email, now=now)
-        except IntegrityError:  # another replica inserted the same person a moment ago
-            return False
+        with self._marking, self.db.unit_of_work() as session:
+            return conversations.mark_never_reached(session=session, platform=self.platform, email=email,
+                                                    now=self.clock())
 
     def mark_unreachable(self, email: str) -> bool:
         """True the first time (the reference was reachable), so that the governance team is told once."""

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.db import insert_ignoring_duplicates
 from storage.models import ConversationRef
 
 PERSON, CHANNEL = "person", "channel"
@@ -65,3 +66,14 @@ def mark_unreachable(*, session: Session, platform: str, kind: str, key: str, no
     row.reachable = False
     row.updated_at = now
     return True
+
+
+def mark_never_reached(*, session: Session, platform: str, email: str, now: datetime) -> bool:
+    """A person the bot tried to reach before any reference existed: kept as an unreachable row with an
+    empty reference. True only for the first (in this or any other process), so the governance team is
+    told once; False when anything is known of them. Concurrent first calls agree: the insert skips a row
+    another transaction made, no error is raised."""
+    inserted = session.execute(insert_ignoring_duplicates(session, ConversationRef, [{
+        "platform": platform, "kind": PERSON, "key": _key(PERSON, email), "reference": "{}", "reachable": False,
+        "updated_at": now}]).returning(ConversationRef.key)).all()
+    return len(inserted) == 1

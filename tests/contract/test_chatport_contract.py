@@ -31,7 +31,7 @@ def console_harness(_request) -> Harness:
 
 def slack_harness(request) -> Harness:
     from adapters.slack.port import SlackPort, slack_client
-    from tests.fakes.slack_api import FakeSlackApi
+    from fakes.slack_api import FakeSlackApi
     from tests.slack.seen import slack_seen_by
 
     fake = FakeSlackApi().start()

@@ -30,7 +30,7 @@ from requests.exceptions import RetryError  # noqa: E402
 
 from adapters.teams.cards import CONTENT_TYPE, message_card  # noqa: E402
 from bot.messages import Button, Field, Message  # noqa: E402
-from tests.fakes.bot_connector import FakeBotConnector, fake_member  # noqa: E402
+from fakes.bot_connector import FakeBotConnector, fake_member  # noqa: E402
 
 TOKEN = "fake-token"
 APP_ID = "00000000-0000-4000-8000-0000000xgov1"

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError  # noqa: E402
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler  # noqa: E402
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
-from tests.fakes.slack_api import UPLOAD, FakeSlackApi  # noqa: E402
+from fakes.slack_api import UPLOAD, FakeSlackApi  # noqa: E402
 
 TOKEN = "xoxb-test-token"
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "*Weekly digest*"}}

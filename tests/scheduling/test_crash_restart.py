@@ -13,8 +13,8 @@ import pytest
 
 from bot.services import directory
 from storage.db import Database
-from tests.fakes.slack_api import FakeSlackApi
-from tests.fakes.slack_methods import FakeUser
+from fakes.slack_api import FakeSlackApi
+from fakes.slack_methods import FakeUser
 from tests.scheduling.processes import XgovRun, outbox_counts, run_xgov, wait_for, xgov_env
 
 PEOPLE = 240

@@ -22,7 +22,7 @@ from slack_sdk.signature import SignatureVerifier
 from adapters.slack.bolt_app import slack_platform
 from adapters.slack.http import EVENTS_PATH, add_slack_routes
 from adapters.slack.settings import SlackSettings
-from tests.fakes.slack_api import FakeSlackApi
+from fakes.slack_api import FakeSlackApi
 from tests.web_server import RunningApp
 from tests.world import ADMIN, EMPLOYEE, EMPLOYEE_EN, OTHER_OWNER, OWNER, World
 

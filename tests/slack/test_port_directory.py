@@ -9,7 +9,7 @@ from adapters.slack import port as slack_port
 from adapters.slack.port import SlackPort, slack_client
 from bot.messages import Message
 from bot.ports import NotDelivered
-from tests.fakes.slack_api import FakeSlackApi
+from fakes.slack_api import FakeSlackApi
 
 
 @pytest.fixture

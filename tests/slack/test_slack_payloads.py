@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.digest.period import parse_period
 from bot.flows.digest import post_digest
 from tests import digest_world as w
-from tests.fakes.slack_api import UPLOAD, FakeSlackApi
+from fakes.slack_api import UPLOAD, FakeSlackApi
 from tests.slack.app_world import SlackWorld
 from tests.slack.test_slack_app import START, send_pulse
 from tests.world import ADMIN, EMPLOYEE, EMPLOYEE_EN, OWNER

@@ -28,8 +28,8 @@ from adapters.slack.settings import SlackSettings
 from adapters.slack.socket_mode import start_socket_mode
 from app import cli
 from storage.models import Friction, InboundDelivery
-from tests.fakes.slack_api import FakeSlackApi
-from tests.fakes.slack_socket_mode import FakeSocketMode
+from fakes.slack_api import FakeSlackApi
+from fakes.slack_socket_mode import FakeSocketMode
 from tests.slack.app_world import SLACK_IDS, SLACK_LOCALES, TOKEN, SlackWorld, TrackingExecutor
 from tests.world import ADMIN, EMPLOYEE, EMPLOYEE_EN, World
 

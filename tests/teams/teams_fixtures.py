@@ -22,7 +22,7 @@ from adapters.teams.cards_text import WORD_JOINER
 from adapters.teams.port import TeamsPort
 from adapters.teams.references import ReferenceStore
 from storage.db import Database
-from tests.fakes.bot_connector import FakeBotConnector, fake_member
+from fakes.bot_connector import FakeBotConnector, fake_member
 
 BOT_ID = "28:xgov-development"
 TENANT = FakeBotConnector.DEFAULT_TENANT
@@ -45,7 +45,7 @@ def development_adapter() -> CloudAdapter:
 
 def forbid_outside_connections(monkeypatch) -> None:
     """Nothing may reach an outside host (login.microsoftonline.com, smba.trafficmanager.net, …): the
-    guard of tests/fakes/test_fake_bot_connector.py, as a function for harnesses."""
+    guard of fakes/test_fake_bot_connector.py, as a function for harnesses."""
     real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
     local = ("127.0.0.1", "localhost", "::1")
 

@@ -18,7 +18,7 @@ from bot.messages import Image, Message, MessageRef  # noqa: E402
 from bot.ports import MessageGone, Unreachable  # noqa: E402
 from bot.app import XgovBot  # noqa: E402
 from tests.conftest import START  # noqa: E402
-from tests.fakes.bot_connector import fake_member  # noqa: E402
+from fakes.bot_connector import fake_member  # noqa: E402
 from tests.teams.teams_fixtures import GOVERNANCE, PEOPLE, TeamsWorld, development_adapter, reference_to  # noqa: E402
 
 ANNA, OLEK = "anna@example.pl", "olek@example.pl"

@@ -16,7 +16,7 @@ from adapters.teams.app import MESSAGES_PATH, add_teams_routes
 from adapters.teams.cards import SUBMIT_KEY
 from adapters.teams.settings import TeamsSettings
 from storage.models import Friction
-from tests.fakes.bot_connector import FakeBotConnector, fake_member
+from fakes.bot_connector import FakeBotConnector, fake_member
 from tests.surveys.test_surveys_results import walk
 from tests.teams.teams_fixtures import BOT_ID, TENANT, activity_text, forbid_outside_connections, reference_to
 from tests.web_server import RunningApp

@@ -24,7 +24,7 @@ from bot.messages import Message
 from storage.db import Database
 from storage.models import PublishedImage
 from tests import digest_world
-from tests.fakes.bot_connector import FakeBotConnector, fake_member
+from fakes.bot_connector import FakeBotConnector, fake_member
 from tests.surveys.test_surveys_results import walk
 from tests.teams.teams_fixtures import TENANT, activity_text, forbid_outside_connections, reference_to
 from tests.teams.test_cards import VALIDATOR

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, unquote
 
-from tests.fakes.slack_methods import FakeFile, FakeUser, SlackError, SlackWorkspace
+from fakes.slack_methods import FakeFile, FakeUser, SlackError, SlackWorkspace
 
 UPLOAD = "(upload)"  # the method name recorded for a POST to an upload_url
 JSON_ARGS = frozenset({"blocks", "attachments", "view", "files", "metadata"})
@@ -178,7 +178,7 @@ class FakeSlackApi:
     @property
     def socket_mode_url(self) -> str | Callable[[], str] | None:
         """What apps.connections.open answers: a ws:// URL, or a function giving a fresh one per
-        call (tests.fakes.slack_socket_mode.FakeSocketMode.issue_url). None: the method fails."""
+        call (fakes.slack_socket_mode.FakeSocketMode.issue_url). None: the method fails."""
         return self.workspace.socket_mode_url
 
     @socket_mode_url.setter
