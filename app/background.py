@@ -38,6 +38,9 @@ class Background:
         for bot in bots:
             self.sender.add_port(bot.platform, bot.port)
             bot.sender = self.sender
+        by_platform = {bot.platform: bot for bot in bots}
+        self.sender.on_newly_unreachable = lambda platform, key, problem: \
+            by_platform[platform].tell_governance_unreachable(key, problem)
         scheduling_bot = next((bot for bot in bots if bot.platform == self.settings.platform), bots[0])
         self.scheduler = Scheduler(scheduling_bot, process_id=self.process_id, clock=self.clock)
         self.election = LeaderElection(self.db, on_elected=self.scheduler.start, on_deposed=self.scheduler.stop,

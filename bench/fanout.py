@@ -287,8 +287,7 @@ def _port(platform: str, args, db, url: str, rate: float):
     from tests.teams.teams_fixtures import LoopThread, development_adapter
 
     loop = LoopThread().start()
-    port = TeamsPort(development_adapter(), "", ReferenceStore(db), loop.loop, governance_channel=GOVERNANCE,
-                     default_locale="pl", pacer=Pacer(CONVERSATION_LIMITS, ((1.0, int(rate)),)))
+    port = TeamsPort(development_adapter(), "", ReferenceStore(db), loop.loop, pacer=Pacer(CONVERSATION_LIMITS, ((1.0, int(rate)),)))
     return port, loop.stop
 
 

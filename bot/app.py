@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Callable, TypeVar
 
 from bot import general_messages
@@ -15,7 +16,7 @@ from bot.i18n import normalise_locale, translator
 from bot.messages import Message
 from bot.outbox.processes import new_process_id
 from bot.outbox.sender import OutboxSender
-from bot.ports import ChatPort
+from bot.ports import ChatPort, Unreachable
 from bot.services import deliveries
 from bot.services.directory import PersonView, find_person, follow_platform_locale
 from bot.turn import Turn
@@ -97,6 +98,7 @@ class XgovBot:
         self.platform = platform  # names the inbound deliveries this bot takes once, and where its messages go
         if sender is None and port is not None:
             sender = OutboxSender(db, {platform: port}, process_id=new_process_id(), clock=clock)
+            sender.on_newly_unreachable = lambda _platform, key, problem: self.tell_governance_unreachable(key, problem)
         self.sender = sender
 
     def handle(self, event: InboundEvent) -> None:
@@ -136,6 +138,14 @@ class XgovBot:
             turn.store_outbox()
         turn.deliver(self.sender, self.port)
         return result
+
+    def tell_governance_unreachable(self, key: str, problem: Unreachable) -> None:
+        """A person the platform will not let the bot reach, found so for the first time (the message with
+        outbox key `key` failed): one notice to the governance channel, through the outbox like any other."""
+        notice = general_messages.person_not_reached if problem.never_opened else general_messages.person_unreachable
+        self.run_job(lambda turn: turn.post_to_governance(
+            partial(notice, email=problem.person, platform=general_messages.platform_name(self.platform))),
+            batch=f"unreachable:{key}")
 
     def tell_at_once(self, event: InboundEvent, message: Message) -> None:
         """A message outside any flow (a refusal, a stranger's answer), through the outbox all the same."""

@@ -76,6 +76,24 @@ def dashboard_link(_: Translate, *, url: str, days: int) -> Message:
                    text=_("Your private link, valid for {days} days; do not share it:", days=days) + "\n" + url)
 
 
+PLATFORM_NAMES = {"teams": "Microsoft Teams", "slack": "Slack"}
+
+
+def platform_name(platform: str) -> str:
+    return PLATFORM_NAMES.get(platform, platform)
+
+
+def person_not_reached(_: Translate, *, email: str, platform: str) -> Message:
+    """To the governance channel: someone the bot has never been able to write to (Teams)."""
+    return Message(
+        header=_("Cannot reach {email}", email=email),
+        text=_("{email} has not opened xgov in {platform} yet, and {platform} lets a bot write first only to "
+               "people who have. Assignments and surveys will not reach them until they do: ask them to open "
+               "xgov, or have an admin install it for everyone (an app setup policy).",
+               email=email, platform=platform),
+    )
+
+
 def person_unreachable(_: Translate, *, email: str, platform: str) -> Message:
     """To the governance channel: someone the bot can no longer write to."""
     return Message(

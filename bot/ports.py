@@ -15,7 +15,14 @@ class NotDelivered(Exception):
 class Unreachable(NotDelivered):
     """The platform will not deliver to this person or channel (blocked the bot, left, not installed).
 
-    The port has already recorded it; the rest of a turn's messages still go out."""
+    The port has already recorded it; the rest of a turn's messages still go out. `newly`: the port
+    recorded `person` as unreachable just now, for the first time in any process, so the core tells
+    the governance channel once (`never_opened`: the person never opened the bot, rather than left it)."""
+
+    def __init__(self, message: str, *, person: str | None = None, newly: bool = False,
+                 never_opened: bool = False) -> None:
+        super().__init__(message)
+        self.person, self.newly, self.never_opened = person, newly, never_opened
 
 
 class MessageGone(NotDelivered):

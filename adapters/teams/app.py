@@ -62,8 +62,6 @@ def add_teams_routes(web_app: web.Application, *, db: Database, settings: Settin
         import asyncio
 
         platform.port = TeamsPort(platform.adapter, teams.app_id, platform.store, asyncio.get_running_loop(),
-                                  governance_channel=settings.governance_channel,
-                                  default_locale=settings.default_locale,
                                   image_url=ImagePublisher(db, settings.public_url, clock))
         platform.bot = XgovBot(db=db, port=platform.port, settings=settings, clock=clock, platform=PLATFORM)
         platform.handler = XgovTeamsHandler(platform.bot, platform.store, executor)

@@ -17,7 +17,7 @@ callback, bot_app_id)``, which both adapters have.
 Addressing: a person by e-mail -> the reference of their personal chat with the bot; a channel by
 name -> the channel's reference (adapters/teams/references.py). Both are saved by the activity
 handler when Teams tells the bot about them; without one the port raises Unreachable (for a person,
-the first time, the governance channel is told: person_not_reached; see Errors). Messages go out as
+recorded; the first time it says so (newly), and the core tells the governance channel; see Errors). Messages go out as
 Send to Conversation (a new message, a new post in a channel, never a reply), as one Adaptive Card
 (adapters/teams/cards.py) with a notification summary. A form is a form card in the person's
 personal chat, except one opened with a trigger the handler expects (adapters/teams/dialogs.py):
@@ -34,12 +34,12 @@ PNGs) need ``image_url`` and an https XGOV_PUBLIC_URL: Teams has no other place 
 Errors (HTTP status of the Connector's answer):
 
 * 403 (ConversationBlockedByUser, BotNotInConversationRoster, …) to a person: the reference is
-  marked unreachable; the first time, the governance channel is told (person_unreachable, in the
-  default language); Unreachable is raised. Later sends to that person raise Unreachable without a
+  marked unreachable; Unreachable is raised, `newly` the first time (the core then tells the governance
+  channel, bot/app.py tell_governance_unreachable). Later sends to that person raise Unreachable without a
   request, until the handler saves a new reference (the person opens or writes to the bot again).
 * No reference for a person (they never opened xgov and are in no team that has it): recorded as
-  unreachable without a reference; the first time, the governance channel is told
-  (person_not_reached); Unreachable is raised, without a request.
+  unreachable without a reference; Unreachable (never_opened, `newly` the first time) is raised, without
+  a request.
 * 404 to a person: the reference is stale: Unreachable. In an update: MessageGone.
 * 403 or 404 to a channel: Unreachable, with what the operator should do.
 * 429: wait Retry-After (RETRY_AFTER_DEFAULT when absent, at most RETRY_AFTER_CAP) and retry, up to
@@ -75,8 +75,6 @@ from adapters.teams.cards import IMAGE_DATA_BYTES, IMAGE_TYPES, form_card, messa
 from adapters.teams.dialogs import Dialogs
 from adapters.teams.pacing import Pacer
 from adapters.teams.references import ReferenceStore
-from bot.general_messages import person_unreachable
-from bot.i18n import Translate, translator
 from bot.messages import Form, Image, Message, MessageRef
 from bot.ports import MessageGone, Unreachable
 
@@ -92,7 +90,6 @@ BACKOFF_FIRST = 0.5  # 0.5, 1, 2 s
 TRANSIENT = frozenset({412, 500, 502, 503, 504})  # the same page: retry 412, 502 and 504 too
 CALL_TIMEOUT = 90.0  # one attempt, msrest's own retries of an update included
 ACTIVITY_BYTES = 26_000  # card + inline image, JSON; Teams refuses ~28 KB (413), addressing needs the rest
-PLATFORM = "Microsoft Teams"
 
 
 class TeamsApiError(RuntimeError):
@@ -107,14 +104,12 @@ class TeamsApiError(RuntimeError):
 
 class TeamsPort:
     def __init__(self, adapter, app_id: str, store: ReferenceStore, loop: asyncio.AbstractEventLoop, *,
-                 governance_channel: str, default_locale: str,
                  image_url: Callable[[Image], str | None] | None = None, pacer: Pacer | None = None,
                  dialogs: Dialogs | None = None, sleep: Callable[[float], None] = time.sleep,
                  timeout: float = CALL_TIMEOUT) -> None:
         """`image_url`: publishes an image too big for a card and answers its https URL (or None).
         `dialogs`: forms whose trigger the handler expects open in its dialog, not in the chat."""
         self.adapter, self.app_id, self.store, self.loop = adapter, app_id, store, loop
-        self.governance_channel, self.default_locale = governance_channel.lstrip("#"), default_locale
         self.image_url, self.pacer, self.sleep, self.timeout = image_url, pacer or Pacer(), sleep, timeout
         self.dialogs = dialogs or Dialogs()
         self._sent_in: dict[str, ConversationReference] = {}  # conversation id -> reference, for updates
@@ -152,9 +147,9 @@ class TeamsPort:
                 raise MessageGone(f"no Teams message {ref.message_id} in {ref.conversation}") from problem
             if problem.status == 403:
                 to = ref.extra.get("to", "")
-                if to and not to.startswith("#"):
-                    self._person_refuses(to)
-                raise Unreachable(f"Teams refuses updates in {to or ref.conversation}") from problem
+                person = to if to and not to.startswith("#") else None
+                raise Unreachable(f"Teams refuses updates in {to or ref.conversation}", person=person,
+                                  newly=person is not None and self.store.mark_unreachable(person)) from problem
             raise
         return ref
 
@@ -162,10 +157,9 @@ class TeamsPort:
     def _send_to_person(self, email: str, activity: Activity) -> MessageRef:
         found = self.store.find_person(email)
         if found is None or found[0] is None:
-            if found is None:
-                self._person_never_reached(email)
-            raise Unreachable(f"{email} has not installed xgov in Teams or written to it yet: "
-                              "there is no conversation the bot may write to")
+            raise Unreachable(f"{email} has not installed xgov in Teams or written to it yet: there is no "
+                              "conversation the bot may write to", person=email, never_opened=True,
+                              newly=found is None and self.store.mark_never_reached(email))
         reference, reachable = found
         if not reachable:
             raise Unreachable(f"{email} blocked or removed xgov in Teams: nothing is sent until they open it again")
@@ -173,8 +167,8 @@ class TeamsPort:
             return self._send(reference, activity, email)
         except TeamsApiError as problem:
             if problem.status == 403:
-                self._person_refuses(email)
-                raise Unreachable(f"Teams refuses messages to {email} ({problem.code or 403})") from problem
+                raise Unreachable(f"Teams refuses messages to {email} ({problem.code or 403})", person=email,
+                                  newly=self.store.mark_unreachable(email)) from problem
             if problem.status == 404:
                 raise Unreachable(f"the Teams conversation with {email} no longer exists ({problem.code or 404}): "
                                   "they need to open xgov in Teams again") from problem
@@ -194,25 +188,6 @@ class TeamsPort:
                                   "xgov was removed from its team or the channel was deleted; add the app to "
                                   "the team again") from problem
             raise
-
-    def _person_refuses(self, email: str) -> None:
-        """Record it; the first time, tell the governance channel."""
-        if self.store.mark_unreachable(email):
-            self._tell_governance(email, person_unreachable(translator(self.default_locale), email=email,
-                                                            platform=PLATFORM))
-
-    def _person_never_reached(self, email: str) -> None:
-        """No conversation with them yet: record that; the first time, tell the governance channel."""
-        if self.store.mark_never_reached(email):
-            self._tell_governance(email, person_not_reached(translator(self.default_locale), email=email,
-                                                            platform=PLATFORM))
-
-    def _tell_governance(self, email: str, notice: Message) -> None:
-        """A failure to tell is only logged: the message to the person is what failed."""
-        try:
-            self.post_to_channel(self.governance_channel, notice)
-        except (Unreachable, TeamsApiError) as problem:
-            log.warning("could not tell the governance channel that %s is unreachable: %s", email, problem)
 
     def _reference_of(self, ref: MessageRef) -> ConversationReference:
         """Where to update: the MessageRef's extra (from a send or message_ref_of), else a conversation
@@ -328,17 +303,6 @@ class TeamsPort:
                 log.warning("image %s (%d bytes) left out of a Teams message: too big for one activity; "
                             "give TeamsPort an image_url that publishes it", image.filename, len(image.data))
         return _card_activity(message)
-
-
-def person_not_reached(_: Translate, *, email: str, platform: str) -> Message:
-    """To the governance channel: someone the bot has never been able to write to (Teams only)."""
-    return Message(
-        header=_("Cannot reach {email}", email=email),
-        text=_("{email} has not opened xgov in {platform} yet, and {platform} lets a bot write first only to "
-               "people who have. Assignments and surveys will not reach them until they do: ask them to open "
-               "xgov, or have an admin install it for everyone (an app setup policy).",
-               email=email, platform=platform),
-    )
 
 
 def _card_activity(message: Message, beside: Attachment | None = None) -> Activity:

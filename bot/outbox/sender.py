@@ -21,7 +21,7 @@ from bot.clock import Clock, system_clock
 from bot.outbox import processes, sending, store
 from bot.outbox.progress import FanoutProgress
 from bot.outbox.sending import Claimed
-from bot.ports import ChatPort
+from bot.ports import ChatPort, Unreachable
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,8 @@ class OutboxSender:
         self._stopping = threading.Event()
         self._workers: list[threading.Thread] = []
         self.is_leader: Callable[[], bool] = lambda: False  # shown beside the heartbeat (xgov_processes.leader)
+        # the core's answer to a person found unreachable for the first time: (platform, row key, problem)
+        self.on_newly_unreachable: Callable[[str, str, Unreachable], None] | None = None
         self._registered = False
         self._outcomes: list[store.Settlement] = []  # sent by the sending threads, not yet written
         self._outcomes_lock = threading.Lock()
@@ -117,6 +119,11 @@ class OutboxSender:
                                       retry_at=self.clock() + timedelta(minutes=1))
         else:
             outcome = sending.send(port, row, self.clock())
+            if outcome.newly_unreachable is not None and self.on_newly_unreachable is not None:
+                try:
+                    self.on_newly_unreachable(row.platform, row.key, outcome.newly_unreachable)
+                except Exception:  # noqa: BLE001 - the notice failing must not leave this row unsettled
+                    log.exception("outbox %s: telling the governance channel failed", row.key)
         return self._settled(row, outcome)
 
     def _settled(self, row: Claimed, outcome: sending.Outcome) -> store.Settlement:

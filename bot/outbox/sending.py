@@ -50,6 +50,7 @@ class Outcome:
     sent_ref: str | None = None
     error: str | None = None
     retry_at: datetime | None = None
+    newly_unreachable: Unreachable | None = None  # a person the port found unreachable for the first time
 
 
 def send(port: ChatPort, row: Claimed, now: datetime) -> Outcome:
@@ -57,7 +58,7 @@ def send(port: ChatPort, row: Claimed, now: datetime) -> Outcome:
         ref = _call(port, row)
     except Unreachable as problem:
         log.warning("outbox %s not delivered: %s", row.key, problem)
-        return Outcome(UNREACHABLE, error=str(problem))
+        return Outcome(UNREACHABLE, error=str(problem), newly_unreachable=problem if problem.newly else None)
     except NotDelivered as problem:
         log.warning("outbox %s not delivered: %s", row.key, problem)
         return Outcome(FAILED, error=str(problem))

@@ -184,15 +184,14 @@ class TeamsWorld:
     port: TeamsPort
 
     @classmethod
-    def start(cls, database_url: str, monkeypatch, *, default_locale: str = "en", **port_options) -> TeamsWorld:
+    def start(cls, database_url: str, monkeypatch, **port_options) -> TeamsWorld:
         forbid_outside_connections(monkeypatch)
         fake = FakeBotConnector().start()
         loop = LoopThread().start()
         db = Database(database_url)
         store = ReferenceStore(db)
         seed(fake, store)
-        port = TeamsPort(development_adapter(), "", store, loop.loop, governance_channel=GOVERNANCE[0],
-                         default_locale=default_locale, **port_options)
+        port = TeamsPort(development_adapter(), "", store, loop.loop, **port_options)
         return cls(fake, loop, db, store, port)
 
     def stop(self) -> None:

@@ -70,7 +70,7 @@ def test_the_store_keeps_references_as_botbuilder_json_per_person_and_channel(da
 
 def test_a_blocked_person_is_marked_the_governance_channel_is_told_once_and_the_turn_goes_on(database_url,
                                                                                             monkeypatch, caplog):
-    world = TeamsWorld.start(database_url, monkeypatch, default_locale="pl")
+    world = TeamsWorld.start(database_url, monkeypatch)
     try:
         world.fake.fail_next(SENDS, 403)  # ConversationBlockedByUser
         with caplog.at_level(logging.WARNING):
@@ -82,8 +82,9 @@ def test_a_blocked_person_is_marked_the_governance_channel_is_told_once_and_the_
         (notice,) = world.seen_by("#governance")
         assert "Nie można dotrzeć do anna@example.pl" in notice and "Microsoft Teams" in notice
 
-        with pytest.raises(Unreachable, match="blocked or removed"):  # no request: the person is unreachable
+        with pytest.raises(Unreachable, match="blocked or removed") as again:  # no request: known unreachable
             world.port.send_to_user(ANNA, Message(text="again"))
+        assert not again.value.newly  # not news: nobody is told again
         assert statuses(world) == [403] and len(world.seen_by("#governance")) == 1
 
         world.store.save_person(ANNA, world.store.person(ANNA), PEOPLE[ANNA][0])  # Anna writes to the bot again
@@ -93,12 +94,14 @@ def test_a_blocked_person_is_marked_the_governance_channel_is_told_once_and_the_
         world.stop()
 
 
-def test_a_403_on_an_update_also_marks_the_person(world):
+def test_a_403_on_an_update_also_marks_the_person_and_the_port_itself_posts_nothing(world):
     ref = world.port.send_to_user(ANNA, Message(text="v1"))
     world.fake.fail_next("*", 403, method="PUT", code="BotNotInConversationRoster")
-    with pytest.raises(Unreachable):
+    with pytest.raises(Unreachable) as raised:
         world.port.update_message(ref, Message(text="v2"))
-    assert world.store.find_person(ANNA)[1] is False and len(world.seen_by("#governance")) == 1
+    assert raised.value.newly and raised.value.person == ANNA and not raised.value.never_opened
+    assert world.store.find_person(ANNA)[1] is False
+    assert world.seen_by("#governance") == []  # telling governance is the core's decision, through the outbox
 
 
 def test_a_stale_conversation_is_unreachable_without_marking_anyone(world):
@@ -125,15 +128,15 @@ def test_a_person_who_never_opened_xgov_is_unreachable_and_the_governance_channe
         assert world.seen_by(OLEK) == ["F-8 is yours"]  # the rest of the turn went on
         assert "has not installed xgov in Teams or written to it yet" in caplog.text
         (notice,) = world.seen_by("#governance")
-        assert notice.startswith("Cannot reach Nobody@example.pl\nNobody@example.pl has not opened xgov in Microsoft "
-                                 "Teams yet") and "app setup policy" in notice
+        assert notice.startswith("Nie można dotrzeć do Nobody@example.pl\nNobody@example.pl nie otworzył(a) jeszcze "
+                                 "xgov w Microsoft Teams") and "zasady konfiguracji aplikacji" in notice  # the bot's language
         assert world.store.find_person(nobody) == (None, False) and world.store.person(nobody) is None
 
-        restarted = TeamsPort(development_adapter(), "", world.store, world.loop.loop, governance_channel="governance",
-                              default_locale="en")  # once per person, not once per process
+        restarted = TeamsPort(development_adapter(), "", world.store, world.loop.loop)  # once per person, not once per process
         for port in (world.port, restarted):
-            with pytest.raises(Unreachable, match="Nobody@example.pl has not installed xgov"):
+            with pytest.raises(Unreachable, match="Nobody@example.pl has not installed xgov") as again:
                 port.send_to_user(nobody, Message(text="again"))
+            assert again.value.never_opened and not again.value.newly
             with pytest.raises(Unreachable):
                 port.open_form(nobody, _form())
         assert len(world.seen_by("#governance")) == 1
@@ -210,8 +213,7 @@ def test_a_submit_gives_the_ref_that_updates_the_card(world):
     submit = Activity(type="message", reply_to_id=ref.message_id, service_url=world.fake.service_url,
                       channel_id="msteams", conversation=ConversationAccount(id=ANNA_CHAT),
                       recipient=ChannelAccount(id="28:xgov-development"), from_property=ChannelAccount(id="29:1anna"))
-    restarted = TeamsPort(development_adapter(), "", world.store, world.loop.loop, governance_channel="governance",
-                          default_locale="en")  # knows nothing of the send: the ref alone must do
+    restarted = TeamsPort(development_adapter(), "", world.store, world.loop.loop)  # knows nothing of the send: the ref alone must do
     restarted.update_message(message_ref_of(submit, to=ANNA), Message(text="Accepted"))
     assert world.seen_by(ANNA) == ["Accepted"]
 
@@ -331,8 +333,7 @@ def test_the_guard_would_catch_a_login_so_development_mode_really_asks_nobody_ou
         APP_TYPE, APP_TENANTID = "MultiTenant", ""
 
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(Registered()))
-    port = TeamsPort(adapter, Registered.APP_ID, world.store, world.loop.loop, governance_channel="governance",
-                     default_locale="en")
+    port = TeamsPort(adapter, Registered.APP_ID, world.store, world.loop.loop)
     with pytest.raises(AssertionError, match="login.microsoftonline.com"):
         port.send_to_user(ANNA, Message(text="hi"))
     assert world.fake.calls == []

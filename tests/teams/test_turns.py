@@ -55,8 +55,7 @@ class Turns:
         for email, user_id in USERS.items():
             store.save_person(email, reference(personal(email), user=user_id), user_id)
         store.save_channel("governance", reference(GOVERNANCE, "channel"))
-        port = TeamsPort(self.adapter, "", store, asyncio.get_running_loop(), governance_channel="governance",
-                         default_locale="en")
+        port = TeamsPort(self.adapter, "", store, asyncio.get_running_loop())
         bot = XgovBot(db=world.db, port=port, settings=world.settings, clock=world.clock, platform="teams")
         self.adapter.logic = XgovTeamsHandler(bot, store).on_turn
 
