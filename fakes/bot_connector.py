@@ -17,7 +17,6 @@ an accepted bearer token. All state sits behind one lock.
 """
 from __future__ import annotations
 
-import asyncio
 import fnmatch
 import hashlib
 import itertools
@@ -31,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from aiohttp import web
+from fakes.loop_server import LoopServer
 
 # Teams' documented codes and messages by status; 503 and 504 have none (an empty body)
 ERRORS = {
@@ -104,7 +104,7 @@ def fake_member(member_id: str, name: str, email: str = "", aad_object_id: str =
     return member
 
 
-class FakeBotConnector:
+class FakeBotConnector(LoopServer):
     """The fake service and what it saw. Configure: add_conversation, fail_next, limit_rate, reset.
     Inspect: calls, calls_to, activities_in, current_activities, conversation, server_errors."""
 
@@ -113,6 +113,7 @@ class FakeBotConnector:
     def __init__(self, *, token: str | None = None, max_activity_bytes: int | None = MAX_ACTIVITY_BYTES,
                  clock: Callable[[], float] = time.monotonic):
         """token: the only accepted "Bearer <token>" (None accepts any request, also without one)."""
+        super().__init__()
         self.token = token
         self.max_activity_bytes = max_activity_bytes
         self.clock = clock
@@ -120,15 +121,12 @@ class FakeBotConnector:
         self.conversations: dict[str, FakeConversation] = {}
         self.teams: dict[str, list[dict]] = {}  # team id -> its channels as Teams lists them
         self.server_errors: list[Exception] = []  # bugs in the fake itself, answered with HTTP 500
-        self.port = 0
         self._lock = threading.Lock()
         self._scripts: list[_Script] = []
         self._ids = itertools.count(1)
         self._thread_limits: tuple[tuple[float, int], ...] = ()
         self._app_limits: tuple[tuple[float, int], ...] = ()
         self._stamps: dict[str | None, deque] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
     @property
@@ -136,23 +134,10 @@ class FakeBotConnector:
         """What an activity's serviceUrl (and ConnectorClient's base_url) is set to."""
         return f"http://127.0.0.1:{self.port}/"
 
-    def start(self) -> FakeBotConnector:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        self._loop = asyncio.new_event_loop()
-        ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve_forever, args=(sock, ready),
-                                        name=f"fake-bot-connector-{self.port}", daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("the fake Bot Connector did not start")
-        return self
+    title, thread_name = "the fake Bot Connector", "fake-bot-connector"
 
     def _serve_forever(self, sock: socket.socket, ready: threading.Event) -> None:
         loop = self._loop
-        asyncio.set_event_loop(loop)
         app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         runner = web.AppRunner(app, access_log=None)
@@ -164,18 +149,6 @@ class FakeBotConnector:
         finally:
             loop.run_until_complete(runner.cleanup())
             loop.close()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
-            self._thread = None
-
-    def __enter__(self) -> FakeBotConnector:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     # -- configuration --------------------------------------------------------------------
     def add_conversation(self, conversation_id: str, members: Iterable[dict] = (), *, is_group: bool = False,

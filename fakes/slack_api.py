@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, unquote
 
+from fakes.loop_server import LoopServer
 from fakes.slack_methods import FakeFile, FakeUser, SlackError, SlackWorkspace
 
 UPLOAD = "(upload)"  # the method name recorded for a POST to an upload_url
@@ -82,7 +83,7 @@ class _Limit:
     buckets: dict
 
 
-class FakeSlackApi:
+class FakeSlackApi(LoopServer):
     """The fake server and what it saw. Configure: add_user, add_channel, limit, unlimit, fail_next,
     issue_trigger_id, socket_mode_url (what apps.connections.open answers). Inspect: calls, calls_to,
     accepted, rejected, stats, messages_in, all_messages, ephemeral_messages, dm_channel, view,
@@ -100,6 +101,7 @@ class FakeSlackApi:
         As in Slack, an app-level token is refused by the other methods and any other token by
         apps.connections.open (not_allowed_token_type), and that method reads the token from the
         Authorization header only (a token form field alone: invalid_auth)."""
+        super().__init__()
         self.token = token
         self.app_token = app_token
         self.clock = clock
@@ -116,10 +118,7 @@ class FakeSlackApi:
         self._limits: dict[str, _Limit] = {}
         self._scripted: dict[str, list[tuple[int, int, str]]] = {}
         self._stats: dict[str, list[int]] = {}  # method -> [accepted, rejected, failed]
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
         self.server_errors: list[Exception] = []  # bugs in the fake itself, answered with HTTP 500
-        self.port = 0
 
     # -- lifecycle ------------------------------------------------------------------------
     @property
@@ -131,24 +130,13 @@ class FakeSlackApi:
         """What WebClient(base_url=...) takes; slack_sdk urljoins the method name onto it."""
         return f"{self.root_url}api/"
 
-    def start(self) -> FakeSlackApi:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
+    title, thread_name = "the fake Slack API", "fake-slack"
+
+    def _bound(self) -> None:
         self.workspace.upload_url_prefix = f"{self.root_url}upload/v1/"
-        self._loop = asyncio.new_event_loop()
-        ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve_forever, args=(sock, ready),
-                                        name=f"fake-slack-{self.port}", daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("the fake Slack API did not start")
-        return self
 
     def _serve_forever(self, sock: socket.socket, ready: threading.Event) -> None:
         loop = self._loop
-        asyncio.set_event_loop(loop)
         connections: set[_HttpConnection] = set()
         server = loop.run_until_complete(
             loop.create_server(lambda: _HttpConnection(self._serve, connections), sock=sock, backlog=1024))
@@ -161,18 +149,6 @@ class FakeSlackApi:
                 connection.transport.abort()
             loop.run_until_complete(asyncio.sleep(0))
             loop.close()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
-            self._thread = None
-
-    def __enter__(self) -> FakeSlackApi:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     # -- configuration --------------------------------------------------------------------
     @property

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from aiohttp import WSMsgType, web
+from fakes.loop_server import LoopServer
 
 ENVELOPE_TYPES = ("slash_commands", "interactive", "events_api")
 # Interactive payloads whose ack may carry an answer (response_action, options): the fake marks their
@@ -80,18 +81,18 @@ class Connection:
     texts: list[dict] = field(default_factory=list)  # every JSON text message from the client
 
 
-class FakeSocketMode:
+class FakeSocketMode(LoopServer):
     """The fake server and what it saw. Configure: issue_url (give it to FakeSlackApi.socket_mode_url).
     Act: push, slash_command, interactive, events_api, disconnect, ping. Wait: wait_connected,
     wait_ack, wait_closed, wait_until. Inspect: connections, envelopes, acks, ack_for, refused_tickets, errors."""
 
     def __init__(self, *, app_id: str = "A0XGOVAPP1", host: str = "applink-fake-1", build_number: int = 1,
                  approximate_connection_time: int = 18060):
+        super().__init__()
         self.app_id = app_id
         self.host = host
         self.build_number = build_number
         self.approximate_connection_time = approximate_connection_time
-        self.port = 0
         self.connections: list[Connection] = []
         self.envelopes: list[Envelope] = []
         self.acks: list[Ack] = []
@@ -100,36 +101,21 @@ class FakeSocketMode:
         self._tickets: set[str] = set()
         self._sent_at: dict[str, float] = {}
         self._changed = threading.Condition()
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
-        self._thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
-    def start(self) -> FakeSocketMode:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
+    title, thread_name = "the fake Socket Mode server", "fake-socket-mode"
+
+    def _serve_forever(self, sock: socket.socket, ready: threading.Event) -> None:
         app = web.Application()
         app.router.add_get("/link/", self._link)
         app.router.add_get("/link", self._link)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
-        self._loop = asyncio.new_event_loop()
-        ready = threading.Event()
-
-        def serve() -> None:
-            asyncio.set_event_loop(self._loop)
-            self._loop.run_until_complete(self._runner.setup())
-            self._loop.run_until_complete(web.SockSite(self._runner, sock).start())
-            ready.set()
-            self._loop.run_forever()
-            self._loop.close()
-
-        self._thread = threading.Thread(target=serve, name=f"fake-socket-mode-{self.port}", daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("the fake Socket Mode server did not start")
-        return self
+        self._loop.run_until_complete(self._runner.setup())
+        self._loop.run_until_complete(web.SockSite(self._runner, sock).start())
+        ready.set()
+        self._loop.run_forever()
+        self._loop.close()
 
     def stop(self) -> None:
         """Close every socket (a close frame, as Slack's servers send) and stop the server."""
@@ -143,15 +129,7 @@ class FakeSocketMode:
             await self._runner.cleanup()
 
         asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._thread = None
-
-    def __enter__(self) -> FakeSocketMode:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        super().stop()
 
     # -- what apps.connections.open hands out ---------------------------------------------------
     def issue_url(self) -> str:
