@@ -50,6 +50,16 @@ def not_in_directory(_: Translate, *, email: str) -> Message:
     )
 
 
+def not_identified(_: Translate) -> Message:
+    """For someone the chat platform does not identify to xgov (no e-mail it may read)."""
+    return Message(
+        header=_("xgov cannot tell who you are"),
+        text=_("Your chat account does not show xgov an e-mail address (for example a guest from another "
+               "organisation, or the app lacks permission to read e-mails), and xgov knows people by e-mail. "
+               "Nothing was saved. Ask your governance team to check the app's permissions or your account."),
+    )
+
+
 def policy_list(policies: list[PolicyView], _: Translate) -> Message:
     if not policies:
         return Message(header=_("Policies, decisions and processes"), text=_("The registry is empty."))

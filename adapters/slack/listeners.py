@@ -18,9 +18,9 @@ import re
 from concurrent.futures import Executor
 from typing import Callable
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltRequest
 
-from adapters.slack import inbound
+from adapters.slack import inbound, ingress
 from adapters.slack.actors import SlackActors
 from adapters.slack.work import AfterAck, Unfinished, log_failure
 from bot.app import XgovBot
@@ -53,14 +53,22 @@ class SlackListeners:
 
     def _acknowledged(self, work: str) -> Callable:
         """A bolt listener that acknowledges and hands the body over for the work named `work`."""
-        def listener(ack: Ack, body: dict) -> None:
+        def listener(ack: Ack, body: dict, request: BoltRequest) -> None:
             ack()
-            self.after_ack.submit(work, body)
+            self.after_ack.submit(work, named(body, request))
         return listener
 
     # -- a modal's submission: decided before the ack ----------------------------------------------
-    def on_view_submission(self, ack: Ack, body: dict) -> None:
-        submission = inbound.form_submission(body, self.actors.actor(body["user"]["id"]))
+    def on_view_submission(self, ack: Ack, body: dict, request: BoltRequest) -> None:
+        """Decided before the ack when the person is known already (a refusal then shows in the modal);
+        else acknowledged at once and handled after, as every other request (users.info may be slow)."""
+        body = named(body, request)
+        actor = self.actors.known(body["user"]["id"])
+        if actor is None:
+            ack()
+            self.after_ack.submit("form", body)
+            return
+        submission = inbound.form_submission(body, actor)
         prepared = self.bot.prepare(submission)
         block = prepared.refusal and inbound.refusal_block(body["view"], submission.values, prepared.refusal)
         if block:
@@ -84,3 +92,10 @@ class SlackListeners:
 
     def on_error(self, error: Exception, body: dict) -> None:
         log_failure(error, body)
+
+
+def named(body: dict, request: BoltRequest) -> dict:
+    """The body with its delivery's name (a signed request's signature; Socket Mode: none), so that the
+    bot takes an identical request once (adapters/slack/ingress.py)."""
+    signature = (request.headers.get("x-slack-signature") or [""])[0]
+    return {**body, ingress.DELIVERY_KEY: ingress.delivery_id(signature)} if signature else body

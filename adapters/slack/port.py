@@ -177,6 +177,10 @@ class SlackPort:
             self._dms[user_id] = ref.conversation
         return ref
 
+    def send_to_user_id(self, user_id: str, message: Message) -> MessageRef:
+        """A message to a Slack user the directory does not know (their DM with the app)."""
+        return self._post(user_id, message)
+
     def post_to_channel(self, channel: str, message: Message, *, key: str = "") -> MessageRef:
         return self._post(self.channel_id(channel), message, key)
 
