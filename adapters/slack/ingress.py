@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Literal, Optional, Union
+from typing import Literal, Optional
 from urllib.parse import parse_qs
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from slack_sdk.signature import SignatureVerifier
 
 DELIVERY_KEY = "xgov_delivery"  # added to a signed body: its signature's name (see delivery_id)
@@ -67,21 +67,23 @@ class _Action(_Loose):
     selected_option: Optional[dict] = None
 
 
-class _MessageContainer(_Loose):
-    type: Literal["message"]
-    channel_id: str
-    message_ts: str
-
-
-class _OtherContainer(_Loose):
+class _Container(_Loose):
     type: str
+    channel_id: Optional[str] = None
+    message_ts: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _a_message_names_where(self) -> "_Container":
+        if self.type == "message" and not (self.channel_id and self.message_ts):
+            raise ValueError("a message container needs channel_id and message_ts")
+        return self
 
 
 class _BlockActions(_Loose):
     type: Literal["block_actions"]
     user: _User
     actions: list[_Action] = Field(min_length=1)
-    container: Optional[Union[_MessageContainer, _OtherContainer]] = None
+    container: Optional[_Container] = None
     view: Optional[dict] = None
     trigger_id: Optional[str] = None
 
@@ -91,6 +93,7 @@ class _State(_Loose):
 
 
 class _View(_Loose):
+    type: str
     callback_id: str
     state: _State
     private_metadata: str = ""
