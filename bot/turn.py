@@ -87,11 +87,20 @@ class Turn:
         self._queue(store.UPLOAD, channel, {"image": codec.image_to_dict(image), "comment": comment})
 
     def update(self, ref: MessageRef | None, build: MessageBuilder) -> None:
+        """Replace the message a click or form came from; when the bot did not send it to this person (or,
+        for a governance admin, to a channel), whatever the request claims, the person gets a new message."""
         message = codec.message_to_dict(build(self._))
-        if ref is None:
+        if ref is None or not self._may_update(ref):
             self._queue(store.USER, self.actor.email, message)
         else:
             self._queue(store.UPDATE, codec.ref_to_json(ref), message)
+
+    def _may_update(self, ref: MessageRef) -> bool:
+        if self.actor is None:
+            return False
+        return store.sent_where_actor_may_update(
+            session=self.session, platform=self.platform, conversation=ref.conversation, message_id=ref.message_id,
+            email=self.actor.email, channels_too=self.actor.has_role("governance_admin"))
 
     def open_form(self, build: Callable[[Translate], Form], trigger: str | None) -> None:
         form = build(self._)

@@ -154,3 +154,19 @@ def test_a_modal_of_someone_not_yet_known_is_acknowledged_before_users_info_answ
     with slack.world.db.unit_of_work() as session:
         assert session.scalars(select(Friction.text)).all() == ["Slow approvals"]
     assert "F-1" in texts(slack.last_dm(EMPLOYEE))
+
+
+def test_a_click_naming_a_message_the_bot_did_not_send_to_that_person_never_updates_it(slack):
+    slack.command(EMPLOYEE_EN, "/friction", "Refunds need three signatures")
+    [notice] = slack.governance_posts()
+    card = slack.last_dm(EMPLOYEE_EN)
+    slack.command(EMPLOYEE, "/friction", "Faktury ręcznie")
+    other_persons = slack.last_dm(EMPLOYEE)
+    for forged in (notice, other_persons):  # the employee's own button, in someone else's container
+        slack.click(EMPLOYEE_EN, "Manual workaround", {**card, "channel": forged["channel"], "ts": forged["ts"]})
+    updated = [(c.args["channel"], c.args["ts"]) for c in slack.fake.calls_to("chat.update")]
+    assert (notice["channel"], notice["ts"]) not in updated and (other_persons["channel"], other_persons["ts"]) not in updated
+    assert texts(slack.governance_posts()[0]) == texts(notice) and texts(slack.last_dm(EMPLOYEE)) == texts(other_persons)
+    assert len(slack.dms(EMPLOYEE_EN)) == 3  # each forged click answered with a new message to the clicker
+    slack.click(EMPLOYEE_EN, "Manual workaround", slack.dms(EMPLOYEE_EN)[0])  # their own card: updated in place
+    assert updated != [(c.args["channel"], c.args["ts"]) for c in slack.fake.calls_to("chat.update")]
