@@ -21,6 +21,7 @@ HELP_COMMANDS = (
     ("/xgov policy add KIND EMAIL TITLE", N_("Governance: add a policy, decision or process and its owner.")),
     ("/xgov barriers", N_("Recurring barriers: policies ranked by the reports traced to them.")),
     ("/xgov dashboard", N_("Governance: a private link to the dashboard of the weekly digest.")),
+    ("/xgov channel here [pl|en]", N_("Governance: make the channel you write this in a governance channel.")),
     ("/xgov language pl|en", N_("Choose your language.")),
     ("/xgov help", N_("This help.")),
 )
@@ -48,6 +49,13 @@ def not_in_directory(_: Translate, *, email: str) -> Message:
         header=_("You are not in the xgov directory yet"),
         text=_("Nobody with the e-mail {email} is in the directory. Ask your governance team to add you.", email=email),
     )
+
+
+def channel_bound(_: Translate, *, by: str) -> Message:
+    """Posted in a channel a governance admin has just bound."""
+    return Message(header=_("This is now a governance channel"),
+                   text=_("{name} made this channel a governance channel: xgov posts assignments, notices and the "
+                          "weekly digest here.", name=by))
 
 
 def not_identified(_: Translate) -> Message:

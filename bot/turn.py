@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.i18n import Translate, translator
 from bot.messages import Form, Image, Message, MessageRef
 from bot.outbox import codec, store
+from bot.services.channels import notice_channels
 from bot.outbox.store import Outgoing
 from bot.ports import ChatPort, Unreachable
 from bot.services.directory import PersonView, normalise_email, recipients_settings
@@ -77,7 +78,10 @@ class Turn:
             self._queue_json(store.USER, email, payloads[locale], not_before=not_before[zone])
 
     def post_to_governance(self, build: MessageBuilder) -> None:
-        self.post(self.settings.governance_channel, self.settings.default_locale, build)
+        """To every governance channel bound on this turn's platform, each in its language
+        (bot/services/channels.py: else the settings' channel by name)."""
+        for channel in notice_channels(session=self.session, settings=self.settings, platform=self.platform):
+            self.post(channel.target, channel.locale, build)
 
     def post(self, channel: str, locale: str, build: MessageBuilder) -> None:
         """Post to a named channel in that channel's language."""

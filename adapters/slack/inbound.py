@@ -20,9 +20,13 @@ def unescape(text: str) -> str:
 
 
 def command_event(body: dict, actor: Actor) -> CommandEvent:
+    """`channel` is the id of the channel the command was given in; None in a direct message (D…)."""
+    channel = body.get("channel_id") or ""
+    in_channel = channel[:1] in ("C", "G")
     return CommandEvent(actor=actor, command=body.get("command", ""), text=unescape(body.get("text") or ""),
-                        channel=body.get("channel_id"), trigger=body.get("trigger_id"),
-                        delivery_id=body.get(DELIVERY_KEY, ""))
+                        channel=channel if in_channel else None, trigger=body.get("trigger_id"),
+                        delivery_id=body.get(DELIVERY_KEY, ""),
+                        channel_name=(body.get("channel_name") or "") if in_channel else "")
 
 
 def shortcut_event(body: dict, actor: Actor) -> CommandEvent:

@@ -13,6 +13,7 @@ files.completeUploadExternal (slack_sdk's files_upload_v2). HTTP 429 waits Retry
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from datetime import datetime
@@ -68,6 +69,9 @@ class _HoldingRateLimitHandler(RateLimitErrorRetryHandler):
         self.limiter.hold(float(wait))
         self.limiter.wait()
         state.increment_current_attempt()
+
+
+CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
 
 
 class SlackPort:
@@ -153,7 +157,11 @@ class SlackPort:
         return channel
 
     def channel_id(self, name: str) -> str:
+        """A bound channel's id as it is; a name (the older governance channels) looked up in this workspace.
+        Slack channel names are lower case, ids upper case (C…, G…): the two never mix."""
         name = name.lstrip("#")
+        if CHANNEL_ID.fullmatch(name):
+            return name
         with self._lock:
             if name in self._channels:
                 return self._channels[name]

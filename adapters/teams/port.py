@@ -184,8 +184,8 @@ class TeamsPort:
         name = channel.lstrip("#")
         reference = self.store.channel(name)
         if reference is None:
-            raise Unreachable(f"xgov does not know a Teams channel named {name!r}: add the xgov app to the team "
-                              "that has this channel (and check the channel name in the settings)")
+            raise Unreachable(f"xgov knows no Teams channel {name!r}: a governance admin binds a channel by writing "
+                              "@xgov channel here in it (channels are never looked up by name)")
         try:
             return self._send(reference, activity, f"#{name}")
         except TeamsApiError as problem:
@@ -196,23 +196,24 @@ class TeamsPort:
             raise
 
     def _person_refuses(self, email: str) -> None:
-        """Record it; the first time, tell the governance channel."""
+        """Record it; the first time, tell the governance channels."""
         if self.store.mark_unreachable(email):
-            self._tell_governance(email, person_unreachable(translator(self.default_locale), email=email,
-                                                            platform=PLATFORM))
+            self._tell_governance(email, lambda _: person_unreachable(_, email=email, platform=PLATFORM))
 
     def _person_never_reached(self, email: str) -> None:
-        """No conversation with them yet: record that; the first time, tell the governance channel."""
+        """No conversation with them yet: record that; the first time, tell the governance channels."""
         if self.store.mark_never_reached(email):
-            self._tell_governance(email, person_not_reached(translator(self.default_locale), email=email,
-                                                            platform=PLATFORM))
+            self._tell_governance(email, lambda _: person_not_reached(_, email=email, platform=PLATFORM))
 
-    def _tell_governance(self, email: str, notice: Message) -> None:
-        """A failure to tell is only logged: the message to the person is what failed."""
-        try:
-            self.post_to_channel(self.governance_channel, notice)
-        except (Unreachable, TeamsApiError) as problem:
-            log.warning("could not tell the governance channel that %s is unreachable: %s", email, problem)
+    def _tell_governance(self, email: str, notice: Callable[[Callable], Message]) -> None:
+        """To each channel bound by id (else the settings' channel), in its language. A failure to tell is
+        only logged: the message to the person is what failed."""
+        targets = self.store.governance_channels() or [(self.governance_channel, self.default_locale)]
+        for channel, locale in targets:
+            try:
+                self.post_to_channel(channel, notice(translator(locale)))
+            except (Unreachable, TeamsApiError) as problem:
+                log.warning("could not tell the governance channel that %s is unreachable: %s", email, problem)
 
     def _reference_of(self, ref: MessageRef) -> ConversationReference:
         """Where to update: the MessageRef's extra (from a send or message_ref_of), else a conversation

@@ -18,7 +18,7 @@ from typing import Callable
 from botbuilder.schema import ConversationReference
 from sqlalchemy.exc import IntegrityError
 
-from bot.services import conversations
+from bot.services import channels, conversations
 from bot.services.conversations import CHANNEL, PERSON
 from storage.db import Database
 
@@ -47,9 +47,15 @@ class ReferenceStore:
         found = self.find_person(email)
         return found[0] if found else None
 
-    def channel(self, name: str) -> ConversationReference | None:
-        stored = self._find(CHANNEL, name)
+    def channel(self, channel_id: str) -> ConversationReference | None:
+        """The reference kept for this channel id (saved when someone wrote in it)."""
+        stored = self._find(CHANNEL, channel_id)
         return ConversationReference.deserialize(stored.reference) if stored else None
+
+    def governance_channels(self) -> list[tuple[str, str]]:
+        """(channel id, language) of the governance channels bound on this platform."""
+        with self.db.unit_of_work() as session:
+            return channels.bound_channels(session=session, platform=self.platform)
 
     def email_of(self, user_id: str) -> str | None:
         """The e-mail learnt for a Teams user id (29:…)."""
@@ -66,8 +72,8 @@ class ReferenceStore:
         """Keep the latest reference of the person's personal chat; the person is reachable again."""
         self._save(PERSON, email, reference, user_id)
 
-    def save_channel(self, name: str, reference: ConversationReference) -> None:
-        self._save(CHANNEL, name, reference, None)
+    def save_channel(self, channel_id: str, reference: ConversationReference) -> None:
+        self._save(CHANNEL, channel_id, reference, None)
 
     def _save(self, kind: str, key: str, reference: ConversationReference, user_id: str | None) -> None:
         with self.db.unit_of_work() as session:
