@@ -170,3 +170,41 @@ def test_a_click_naming_a_message_the_bot_did_not_send_to_that_person_never_upda
     assert len(slack.dms(EMPLOYEE_EN)) == 3  # each forged click answered with a new message to the clicker
     slack.click(EMPLOYEE_EN, "Manual workaround", slack.dms(EMPLOYEE_EN)[0])  # their own card: updated in place
     assert updated != [(c.args["channel"], c.args["ts"]) for c in slack.fake.calls_to("chat.update")]
+
+
+def command_in(slack: SlackWorld, email: str, channel_id: str, channel_name: str, text: str) -> int:
+    status = slack.post_form({"command": "/xgov", "text": text, "user_id": slack.user(email)["id"],
+                              "channel_id": channel_id, "channel_name": channel_name, "team_id": "T0XGOV",
+                              "trigger_id": slack.fake.issue_trigger_id()})[0]
+    slack.settle()
+    return status
+
+
+def test_a_governance_admin_binds_a_slack_channel_by_id_from_inside_it(slack):
+    from tests.world import ADMIN
+
+    bound = slack.fake.add_channel("gov-new", "C0GOVNEW", is_member=True)
+    assert command_in(slack, EMPLOYEE, bound, "gov-new", "channel here") == 200  # not an admin
+    assert slack.fake.messages_in(bound) == [] and "Tylko administrator governance" in texts(slack.last_dm(EMPLOYEE))
+    assert command_in(slack, ADMIN, "D0ADMIN", "directmessage", "channel here") == 200  # not in a channel
+    assert "a nie w wiadomości prywatnej" in texts(slack.last_dm(ADMIN))
+    assert command_in(slack, ADMIN, bound, "gov-new", "channel here en") == 200
+    [confirmation] = slack.fake.messages_in(bound)
+    assert "This is now a governance channel" in texts(confirmation)
+    slack.command(EMPLOYEE, "/friction", "Refunds need three signatures")
+    assert "F-1" in texts(slack.fake.messages_in(bound)[-1])
+    assert slack.governance_posts() == []  # the channel named "governance" is no longer used on Slack
+    assert not slack.fake.calls_to("conversations.list")  # a bound channel is never looked up by name
+
+
+def test_a_channel_is_bound_by_id_on_the_command_line(sqlite_url, capsys):
+    from app.cli import main
+
+    assert main(["--database-url", sqlite_url, "channel", "set", "board", "--channel-lang", "en",
+                 "--id", "C0BOARD", "--platform", "slack"]) == 0
+    assert "bound to slack channel C0BOARD" in capsys.readouterr().out
+    assert main(["--database-url", sqlite_url, "channel", "list"]) == 0
+    assert "slack:C0BOARD" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as refused:
+        main(["--database-url", sqlite_url, "channel", "set", "board", "--id", "C0BOARD"])  # no platform
+    assert refused.value.code == 2 and "its platform" in capsys.readouterr().err
