@@ -98,8 +98,8 @@ def test_expired_links_are_refused(sqlite_url, monkeypatch):
 
     real_time = itsdangerous.timed.time.time
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real_time() + 2 * 86400)
-    from app.web import dashboard_page
+    from app.web import exchange_link
 
-    status, page = dashboard_page(db, settings, SimulatedClock(w.at(8)), token, None, "en")
-    assert status == 401 and "expired" in page
+    status, page, cookie = exchange_link(db, settings, token, "en")
+    assert status == 401 and "expired" in page and cookie is None
     db.dispose()

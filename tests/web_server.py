@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import socket
 import threading
 import urllib.error
@@ -34,10 +35,13 @@ class RunningApp:
         self._thread = threading.Thread(target=run, daemon=True)
         self._thread.start()
         ready.wait(10)
+        self.cookies = http.cookiejar.CookieJar()  # as a browser keeps them (the dashboard's session)
+        self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
     def get(self, path: str) -> tuple[int, dict, str]:
+        """GET, following redirects with the cookies set on the way."""
         try:
-            with urllib.request.urlopen(self.base + path, timeout=30) as response:
+            with self._opener.open(self.base + path, timeout=30) as response:
                 return response.status, dict(response.headers), response.read().decode("utf-8")
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read().decode("utf-8")
