@@ -34,6 +34,7 @@ from bot.events import Actor, CommandEvent
 
 log = logging.getLogger(__name__)
 REPORT_ACTION = "reportFriction"  # the message action's command id in the Teams app manifest
+HANDLED_INVOKES = ("composeExtension/fetchTask", "composeExtension/submitAction")  # the message action
 
 
 class XgovTeamsHandler(TeamsActivityHandler):
@@ -64,7 +65,9 @@ class XgovTeamsHandler(TeamsActivityHandler):
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         """An invoke xgov does not handle (adaptiveCard/action, task/fetch, task/submit, …) gets an empty 200."""
-        response = await super().on_invoke_activity(turn_context)
+        response = None
+        if turn_context.activity.name in HANDLED_INVOKES:
+            response = await super().on_invoke_activity(turn_context)
         if response is None or response.status == 501:
             log.info("Teams invoke %r answered empty (xgov does not use it)", turn_context.activity.name)
             return self._create_invoke_response()
