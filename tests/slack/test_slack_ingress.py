@@ -208,3 +208,19 @@ def test_a_channel_is_bound_by_id_on_the_command_line(sqlite_url, capsys):
     with pytest.raises(SystemExit) as refused:
         main(["--database-url", sqlite_url, "channel", "set", "board", "--id", "C0BOARD"])  # no platform
     assert refused.value.code == 2 and "its platform" in capsys.readouterr().err
+
+
+def test_the_in_doubt_check_of_a_channel_message_works_with_the_manifests_scopes(slack):
+    from datetime import datetime, timedelta, timezone
+
+    from bot.messages import Message
+    from tests.fakes.slack_scopes import manifest_scopes
+
+    assert {"channels:history", "groups:history", "im:history"} <= manifest_scopes()
+    port = slack.platform.port
+    sent = port.post_to_channel(slack.governance, Message(text="notice"), key="k-1")
+    since = datetime.now(timezone.utc) - timedelta(minutes=1)
+    assert port.find_sent("k-1", "channel", slack.governance, since=since) == sent
+    private = slack.fake.add_channel("gov-private", "G0PRIVATE", is_member=True)
+    assert port.find_sent("k-2", "channel", private, since=since) is None  # groups:history: asked, nothing found
+    assert all(call.ok for call in slack.fake.calls_to("conversations.history"))
