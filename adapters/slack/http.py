@@ -3,7 +3,8 @@
 Every request passes adapters/slack/ingress.py first: 401 unless Slack signed it within five
 minutes (checked on the raw bytes, before any parsing), 400 with a short reason when it is signed
 but malformed. Only then does bolt dispatch it (its own signature check runs again, harmlessly),
-and it answers as soon as a listener acknowledges; the dispatch runs on threads of its own so that
+and it answers as soon as a listener acknowledges (a request no listener takes is acknowledged with
+an empty 200 instead of bolt's 404, so that Slack does not retry it); the dispatch runs on threads of its own so that
 slow work never holds the event loop.
 """
 from __future__ import annotations
@@ -41,6 +42,9 @@ def add_slack_routes(web_app: web.Application, bolt_app: App, *, threads: int = 
         headers["content-type"] = [checked.content_type]
         bolt_request = BoltRequest(body=checked.body, query=request.query_string, headers=headers)
         response = await asyncio.get_running_loop().run_in_executor(executor, bolt_app.dispatch, bolt_request)
+        if response.status == 404:  # bolt's "unhandled request": signed, well formed, not for xgov
+            log.info("Slack request acknowledged and ignored: no listener for it")
+            return web.Response(status=200, text="")
         content_type = (response.headers.pop("content-type", None) or ["text/plain"])[0].split(";")[0]
         return web.Response(status=response.status, body=response.body.encode("utf-8"), content_type=content_type,
                             charset="utf-8", headers=response.first_headers_without_set_cookie())

@@ -89,7 +89,7 @@ class _BlockActions(_Loose):
 
 
 class _State(_Loose):
-    values: dict[str, dict[str, dict]]
+    values: dict[str, dict[str, dict]] = {}  # a modal without inputs sends "state": {}
 
 
 class _View(_Loose):

@@ -44,7 +44,7 @@ class SlackListeners:
             app.command(command)(self._acknowledged("command"))
         for callback_id in inbound.REPORT_SHORTCUTS:
             app.shortcut(callback_id)(self._acknowledged("report_shortcut"))
-        app.action(ANY)(self._acknowledged("action"))
+        app.block_action(ANY)(self._acknowledged("action"))  # Block Kit only: xgov sends no legacy attachments or dialogs
         app.view_submission(ANY)(self.on_view_submission)
         app.event("app_home_opened")(self._acknowledged("home_opened"))
         app.event("message")(self._acknowledged("message"))
