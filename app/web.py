@@ -134,5 +134,8 @@ class RedactedAccessLogger(AbstractAccessLogger):
         self.logger.info('%s "%s %s" %s %.3fs', request.remote, request.method, request.path, response.status, time)
 
 
+RUNNER_OPTIONS = {"access_log_class": RedactedAccessLogger}  # how the server runs (tests run it the same way)
+
+
 def serve(app: web.Application, port: int) -> None:
-    web.run_app(app, host="0.0.0.0", port=port, print=None, access_log_class=RedactedAccessLogger)
+    web.run_app(app, host="0.0.0.0", port=port, print=None, **RUNNER_OPTIONS)

@@ -10,6 +10,8 @@ import urllib.request
 
 from aiohttp import web
 
+from app.web import RUNNER_OPTIONS
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -22,7 +24,7 @@ class RunningApp:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self._loop = asyncio.new_event_loop()
-        self._runner = web.AppRunner(app)
+        self._runner = web.AppRunner(app, **RUNNER_OPTIONS)  # the access log as `xgov run` writes it
         ready = threading.Event()
 
         def run() -> None:

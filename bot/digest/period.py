@@ -35,7 +35,7 @@ def parse_period(text: str | None, now: datetime) -> Period:
             start, end = date.fromisoformat(start_text), date.fromisoformat(end_text)
             if end >= start:
                 return _sensible(Period(start, end, f"{start.isoformat()}..{end.isoformat()}"), now)
-    except ValueError:
+    except (ValueError, OverflowError):  # 9999-W52 ends after the last date Python knows
         pass
     raise UserError(N_("{period!r} is not a period: use a week like 2026-W03 or dates like 2026-01-05..2026-01-18."),
                     period=text)
