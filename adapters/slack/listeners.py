@@ -10,7 +10,9 @@ pool, and under load acks waited for a free thread: bench/slack_ack.py measured 
 
 A modal's submission is the one exception, and is handled in this process: the bot decides in the
 database first (milliseconds), so that a refusal can be shown in the open modal instead of closing
-it and losing what the person typed; its messages go out on this process's work pool.
+it and losing what the person typed; its messages go out on this process's work pool. Who sent it
+is looked up for at most LOOKUP_BUDGET; when Slack is slower (a 429 on users.info), the submission
+is acknowledged first and handled after, like any other request.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from bot.app import XgovBot
 ANY = re.compile(".+")
 COMMANDS = ("/friction", "/xgov")  # as in manifest.yml
 EVENTS = ("app_home_opened", "message")  # message: message.im in manifest.yml
+LOOKUP_BUDGET = 1.0  # seconds a modal's submission waits for users.info before acknowledging without it
 
 
 class SlackListeners:
@@ -60,10 +63,11 @@ class SlackListeners:
 
     # -- a modal's submission: decided before the ack ----------------------------------------------
     def on_view_submission(self, ack: Ack, body: dict, request: BoltRequest) -> None:
-        """Decided before the ack when the person is known already (a refusal then shows in the modal);
-        else acknowledged at once and handled after, as every other request (users.info may be slow)."""
+        """Decided before the ack when the person is known within LOOKUP_BUDGET seconds (a refusal then
+        shows in the modal); else acknowledged at once and handled after, as any other request (a
+        users.info waiting out a 429 must not hold the ack past Slack's 3 s)."""
         body = named(body, request)
-        actor = self.actors.known(body["user"]["id"])
+        actor = self._actor_in_time(body["user"]["id"])
         if actor is None:
             ack()
             self.after_ack.submit("form", body)
@@ -77,6 +81,16 @@ class SlackListeners:
             return
         ack()
         self._finish_later(prepared.finish, body)
+
+    def _actor_in_time(self, user_id: str):
+        known = self.actors.known(user_id)
+        if known is not None:
+            return known
+        lookup = self.executor.submit(self.actors.actor, user_id)
+        try:
+            return lookup.result(timeout=LOOKUP_BUDGET)
+        except Exception:  # noqa: BLE001 - too slow, or not a person: the work after the ack deals with it
+            return None
 
     def _finish_later(self, finish: Callable[[], None], body: dict) -> None:
         self.finishing.add()
