@@ -17,7 +17,7 @@ import logging
 from concurrent.futures import Executor
 from typing import Callable
 
-from botbuilder.core import CardFactory, InvokeResponse, TurnContext
+from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import ChannelAccount, ConversationAccount
 from botbuilder.schema.teams import (
@@ -31,6 +31,8 @@ from adapters.teams.port import message_ref_of
 from adapters.teams.references import ReferenceStore
 from bot.app import XGOV_SUBCOMMANDS, XgovBot
 from bot.events import Actor, CommandEvent
+from bot.general_messages import not_identified
+from bot.i18n import normalise_locale, translator
 
 log = logging.getLogger(__name__)
 REPORT_ACTION = "reportFriction"  # the message action's command id in the Teams app manifest
@@ -164,11 +166,25 @@ class XgovTeamsHandler(TeamsActivityHandler):
                 return None
             email = (member.email or member.user_principal_name or "").strip().lower()
             if not email:
+                await self._tell_not_identified(turn_context)
                 return None
         if _kind(activity) == inbound.PERSONAL:
             reference = TurnContext.get_conversation_reference(activity)
             await self._sync(self.store.save_person, email, reference, sender.id)
         return Actor(email=email, locale=activity.locale, display_name=sender.name or "")
+
+
+    async def _tell_not_identified(self, turn_context: TurnContext) -> None:
+        """Someone Teams does not give an e-mail for hears why nothing happened, in their Teams language
+        (only for a message: an invoke's answer is the dialog)."""
+        if turn_context.activity.type != "message":
+            return
+        locale = normalise_locale(turn_context.activity.locale) or self.bot.settings.default_locale
+        notice = not_identified(translator(locale))
+        try:
+            await turn_context.send_activity(MessageFactory.text(f"{notice.header}\n\n{notice.text}"))
+        except Exception as problem:  # noqa: BLE001 - a failed notice is only logged
+            log.warning("could not tell a Teams user why nothing happened: %s", problem)
 
 
 def _kind(activity) -> str:

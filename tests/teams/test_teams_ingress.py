@@ -127,3 +127,17 @@ def test_invokes_xgov_does_not_use_get_an_empty_answer(teams, caplog, name):
     status, _answer = teams.invoke(teams.activity(ADMIN, type="invoke", name=name, value={"data": {}}))
     assert status == 200
     no_tracebacks(caplog)
+
+
+@pytest.mark.parametrize("locale, expected", [("pl-PL", "xgov nie wie, kim jesteś"),
+                                              ("en-US", "xgov cannot tell who you are")])
+def test_someone_teams_gives_no_e_mail_for_is_told_why_in_their_language(teams, locale, expected):
+    guest = "a:guest-personal"
+    teams.fake.add_conversation(guest, [fake_member("29:guest", "Guest")])  # no e-mail, no UPN
+    activity = {**teams.activity(EMPLOYEE, text="Raport gościa", locale=locale),
+                "from": {"id": "29:guest", "name": "Guest"},
+                "conversation": {"id": guest, "conversationType": "personal", "tenantId": TENANT}}
+    assert teams.post(activity) in (200, 201)
+    [told] = teams.fake.current_activities(guest)
+    assert expected in activity_text(told)
+    assert frictions(teams) == []
