@@ -34,7 +34,8 @@ def authenticate(verifier: SignatureVerifier | None, body: bytes, headers) -> st
     """The body as text when Slack signed it within five minutes; Refused(401) otherwise."""
     timestamp = headers.get("X-Slack-Request-Timestamp", "")
     signature = headers.get("X-Slack-Signature", "")
-    if verifier is None or not timestamp.isascii() or not timestamp.isdigit() or not signature:
+    if (verifier is None or not timestamp.isascii() or not timestamp.isdigit() or not signature
+            or not signature.isascii()):  # hmac.compare_digest refuses other text with a TypeError
         raise Refused(401, "invalid request")
     try:
         text = body.decode("utf-8")

@@ -37,6 +37,8 @@ UNSIGNED = [
     (b"\xff\xfe\xfa", {"Content-Type": FORM, "X-Slack-Request-Timestamp": str(int(time.time())),
                        "X-Slack-Signature": "v0=" + "0" * 64}),
     ("command=%2Ffriction&text=x&user_id=U0EWA", {"Content-Type": "application/json"}),
+    ("{}", {"Content-Type": "application/json", "X-Slack-Request-Timestamp": str(int(time.time())),
+            "X-Slack-Signature": "v0=\u00fc"}),  # not ASCII
     ("{}", {"Content-Type": "application/json", "X-Slack-Request-Timestamp": "-12",
             "X-Slack-Signature": "v0=1"}),
 ]
