@@ -37,8 +37,10 @@ def cmd_channel_set(args) -> int:
     from bot.services.channels import set_channel
 
     view = _run(args, lambda turn: set_channel(session=turn.session, name=args.name, locale=args.channel_lang,
-                                               now=turn.now, weekday=args.day, hour=args.hour, timezone=args.tz))
-    print(f"#{view.name}: digest in {view.locale}, {args.day} {view.digest_hour:02d}:00 {view.timezone}")
+                                               now=turn.now, weekday=args.day, hour=args.hour, timezone=args.tz,
+                                               platform=args.platform, channel_id=args.id))
+    bound = f" (bound to {view.platform} channel {view.channel_id})" if view.channel_id else ""
+    print(f"#{view.name}{bound}: digest in {view.locale}, {args.day} {view.digest_hour:02d}:00 {view.timezone}")
     return 0
 
 
@@ -46,8 +48,9 @@ def cmd_channel_list(args) -> int:
     from bot.services.channels import WEEKDAYS, governance_channels
 
     for view in _run(args, lambda turn: governance_channels(session=turn.session, settings=turn.settings)):
+        bound = f"  {view.platform}:{view.channel_id}" if view.channel_id else "  (by name)"
         print(f"#{view.name:24} {view.locale}  {WEEKDAYS[view.digest_weekday]} {view.digest_hour:02d}:00 "
-              f"{view.timezone}")
+              f"{view.timezone}{bound}")
     return 0
 
 
@@ -124,6 +127,8 @@ def register(commands) -> None:
     add.add_argument("--day", default="mon", help="mon..sun")
     add.add_argument("--hour", type=int, default=9)
     add.add_argument("--tz", default="Europe/Warsaw")
+    add.add_argument("--id", help="bind by the platform's channel id (Slack C…/G…, Teams 19:…@thread.tacv2)")
+    add.add_argument("--platform", choices=("slack", "teams"), help="the platform of --id")
     add.set_defaults(func=cmd_channel_set)
     sub.add_parser("list", help="the channels and when they get the digest").set_defaults(func=cmd_channel_list)
     remove = sub.add_parser("remove", help="stop sending the digest to a channel")

@@ -1,6 +1,10 @@
 """The bot's web server (aiohttp): ``/dashboard`` for governance admins with a signed link, ``/healthz``,
 ``/images/{token}.png`` for the charts Teams cards link to.
 
+A dashboard link (``/dashboard?token=…``) is exchanged for a session: a signed cookie (HttpOnly,
+SameSite=Strict, Secure behind https, 30 minutes) and a 303 to the same address without the token.
+The access log (`RedactedAccessLogger`) writes paths without their query, so no token reaches a log.
+
 Slack's ``/slack/events`` and Teams' ``/api/messages`` join this application in their adapters.
 """
 from __future__ import annotations
@@ -8,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from urllib.parse import urlencode
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from adapters.teams.images import CACHE_HEADERS
 from bot.services.published_images import find_image
@@ -20,11 +26,14 @@ from bot.errors import UserError
 from bot.digest.compute import compute_digest
 from bot.digest.formats import render_digest
 from bot.i18n import normalise_locale, translator
-from bot.services.dashboard_links import ADMINS_ONLY, admin_of_token
+from bot.services.dashboard_links import (
+    ADMINS_ONLY, SESSION_SECONDS, admin_of_session, admin_of_token, session_value,
+)
 from bot.services.directory import get_person
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+SESSION_COOKIE = "xgov_dashboard"
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",  # the link's token must not leak to other sites
@@ -42,9 +51,16 @@ def build_web_app(*, db: Database, settings: Settings, clock: Clock = system_clo
 
     async def dashboard(request: web.Request) -> web.Response:
         query = request.query
-        status, body = await asyncio.get_running_loop().run_in_executor(
-            None, lambda: dashboard_page(db, settings, clock, query.get("token", ""), query.get("period"),
-                                         query.get("lang")))
+        loop = asyncio.get_running_loop()
+        if "token" in query:
+            status, body, cookie = await loop.run_in_executor(
+                None, lambda: exchange_link(db, settings, query["token"], query.get("lang")))
+            if cookie is not None:
+                return _into_session(query, cookie, secure=settings.public_url.startswith("https://"))
+        else:
+            status, body = await loop.run_in_executor(
+                None, lambda: dashboard_page(db, settings, clock, request.cookies.get(SESSION_COOKIE, ""),
+                                             query.get("period"), query.get("lang")))
         return web.Response(status=status, text=body, content_type="text/html", charset="utf-8",
                             headers=SECURITY_HEADERS)
 
@@ -62,14 +78,35 @@ def build_web_app(*, db: Database, settings: Settings, clock: Clock = system_clo
     return app
 
 
-def dashboard_page(db: Database, settings: Settings, clock: Clock, token: str, period: str | None,
-                   lang: str | None) -> tuple[int, str]:
-    """(HTTP status, page): the dashboard for a valid admin link; 401/403/400 pages otherwise."""
-    locale = normalise_locale(lang) or settings.default_locale
+def _into_session(query, cookie: str, *, secure: bool) -> web.Response:
+    """303 to the dashboard's address without the token, the session in an HttpOnly, SameSite=Strict cookie."""
+    rest = {name: value for name, value in query.items() if name in ("period", "lang")}
+    response = web.Response(status=303, headers={**SECURITY_HEADERS,
+                                                 "Location": "/dashboard" + ("?" + urlencode(rest) if rest else "")})
+    response.set_cookie(SESSION_COOKIE, cookie, max_age=SESSION_SECONDS, path="/dashboard", httponly=True,
+                        samesite="Strict", secure=secure)
+    return response
+
+
+def exchange_link(db: Database, settings: Settings, token: str, lang: str | None) -> tuple[int, str, str | None]:
+    """(status, refusal page, None) for a link that is not valid; (303, "", the session cookie's value) else."""
     try:
         with db.unit_of_work() as session:
             email = admin_of_token(session=session, secret=settings.web_secret, token=token,
                                    max_age_seconds=settings.dashboard_link_days * 86400)
+    except UserError as refusal:
+        locale = normalise_locale(lang) or settings.default_locale
+        return (403 if refusal.msgid == ADMINS_ONLY else 401), _refusal_page(translator(locale), refusal), None
+    return 303, "", session_value(secret=settings.web_secret, email=email)
+
+
+def dashboard_page(db: Database, settings: Settings, clock: Clock, cookie: str, period: str | None,
+                   lang: str | None) -> tuple[int, str]:
+    """(HTTP status, page): the dashboard for a valid session cookie; 401/403/400 pages otherwise."""
+    locale = normalise_locale(lang) or settings.default_locale
+    try:
+        with db.unit_of_work() as session:
+            email = admin_of_session(session=session, secret=settings.web_secret, value=cookie)
             locale = normalise_locale(lang) or get_person(session=session, email=email).locale or locale
     except UserError as refusal:
         return (403 if refusal.msgid == ADMINS_ONLY else 401), _refusal_page(translator(locale), refusal)
@@ -90,5 +127,15 @@ def _refusal_page(_, refusal: UserError) -> str:
             f"<body><h1>{title}</h1><p>{text}</p></body></html>")
 
 
+class RedactedAccessLogger(AbstractAccessLogger):
+    """aiohttp's access log without query strings (a dashboard link's token) and without headers."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info('%s "%s %s" %s %.3fs', request.remote, request.method, request.path, response.status, time)
+
+
+RUNNER_OPTIONS = {"access_log_class": RedactedAccessLogger}  # how the server runs (tests run it the same way)
+
+
 def serve(app: web.Application, port: int) -> None:
-    web.run_app(app, host="0.0.0.0", port=port, print=None)
+    web.run_app(app, host="0.0.0.0", port=port, print=None, **RUNNER_OPTIONS)

@@ -29,6 +29,7 @@ XGOV_SUBCOMMANDS: dict[str, Callable] = {
     "help": general.on_help,
     "language": general.on_language,
     "dashboard": general.on_dashboard,
+    "channel": general.on_channel,
     "reports": reporting.on_my_reports,
     "triage": triage.on_triage_command,
     "assign": triage.on_assign_command,

@@ -23,10 +23,11 @@ class CommandEvent:
     actor: Actor
     command: str
     text: str = ""
-    channel: str | None = None
+    channel: str | None = None  # the platform's id of the channel it was given in; None in a direct chat
     trigger: str | None = None
     quoted: str = ""
     delivery_id: str = ""  # the platform's id of this delivery: a repeat of it is handled once
+    channel_name: str = ""  # that channel's name, as the platform showed it (a label only)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ HELP_COMMANDS = (
     ("/xgov policy add KIND EMAIL TITLE", N_("Governance: add a policy, decision or process and its owner.")),
     ("/xgov barriers", N_("Recurring barriers: policies ranked by the reports traced to them.")),
     ("/xgov dashboard", N_("Governance: a private link to the dashboard of the weekly digest.")),
+    ("/xgov channel here [pl|en]", N_("Governance: make the channel you write this in a governance channel.")),
     ("/xgov language pl|en", N_("Choose the language xgov writes to you in: pl or en.")),
     ("/xgov help", N_("What xgov understands: every command in one message.")),
 )
@@ -47,6 +48,23 @@ def not_in_directory(_: Translate, *, email: str) -> Message:
     return Message(
         header=_("You are not in the xgov directory yet"),
         text=_("Nobody with the e-mail {email} is in the directory. Ask your governance team to add you.", email=email),
+    )
+
+
+def channel_bound(_: Translate, *, by: str) -> Message:
+    """Posted in a channel a governance admin has just bound."""
+    return Message(header=_("This is now a governance channel"),
+                   text=_("{name} made this channel a governance channel: xgov posts assignments, notices and the "
+                          "weekly digest here.", name=by))
+
+
+def not_identified(_: Translate) -> Message:
+    """For someone the chat platform does not identify to xgov (no e-mail it may read)."""
+    return Message(
+        header=_("xgov cannot tell who you are"),
+        text=_("Your chat account does not show xgov an e-mail address (for example a guest from another "
+               "organisation, or the app lacks permission to read e-mails), and xgov knows people by e-mail. "
+               "Nothing was saved. Ask your governance team to check the app's permissions or your account."),
     )
 
 

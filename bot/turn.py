@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.i18n import Translate, translator
 from bot.messages import Form, Image, Message, MessageRef
 from bot.outbox import codec, store
+from bot.services.channels import notice_channels
 from bot.outbox.store import Outgoing
 from bot.ports import ChatPort, Unreachable
 from bot.services.directory import PersonView, normalise_email, recipients_settings
@@ -77,7 +78,10 @@ class Turn:
             self._queue_json(store.USER, email, payloads[locale], not_before=not_before[zone])
 
     def post_to_governance(self, build: MessageBuilder) -> None:
-        self.post(self.settings.governance_channel, self.settings.default_locale, build)
+        """To every governance channel bound on this turn's platform, each in its language
+        (bot/services/channels.py: else the settings' channel by name)."""
+        for channel in notice_channels(session=self.session, settings=self.settings, platform=self.platform):
+            self.post(channel.target, channel.locale, build)
 
     def post(self, channel: str, locale: str, build: MessageBuilder) -> None:
         """Post to a named channel in that channel's language."""
@@ -87,11 +91,20 @@ class Turn:
         self._queue(store.UPLOAD, channel, {"image": codec.image_to_dict(image), "comment": comment})
 
     def update(self, ref: MessageRef | None, build: MessageBuilder) -> None:
+        """Replace the message a click or form came from; when the bot did not send it to this person (or,
+        for a governance admin, to a channel), whatever the request claims, the person gets a new message."""
         message = codec.message_to_dict(build(self._))
-        if ref is None:
+        if ref is None or not self._may_update(ref):
             self._queue(store.USER, self.actor.email, message)
         else:
             self._queue(store.UPDATE, codec.ref_to_json(ref), message)
+
+    def _may_update(self, ref: MessageRef) -> bool:
+        if self.actor is None:
+            return False
+        return store.sent_where_actor_may_update(
+            session=self.session, platform=self.platform, conversation=ref.conversation, message_id=ref.message_id,
+            email=self.actor.email, channels_too=self.actor.has_role("governance_admin"))
 
     def open_form(self, build: Callable[[Translate], Form], trigger: str | None) -> None:
         form = build(self._)

@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, unquote
 
 from fakes.loop_server import LoopServer
 from fakes.slack_methods import FakeFile, FakeUser, SlackError, SlackWorkspace
+from fakes.slack_scopes import manifest_scopes, needed_scope
 
 UPLOAD = "(upload)"  # the method name recorded for a POST to an upload_url
 JSON_ARGS = frozenset({"blocks", "attachments", "view", "files", "metadata"})
@@ -94,15 +95,19 @@ class FakeSlackApi(LoopServer):
                  channels: dict[str, str] | None = None, trigger_ttl_seconds: float = 3.0,
                  single_use_triggers: bool = True, team_id: str = "T0XGOVTEST", team_name: str = "xgov test",
                  bot_user_id: str = "U0XGOVBOT1", bot_id: str = "B0XGOVBOT1", app_id: str = "A0XGOVAPP1",
-                 clock: Callable[[], float] = time.monotonic, app_token: str | None = None):
+                 clock: Callable[[], float] = time.monotonic, app_token: str | None = None,
+                 scopes: Iterable[str] | None = None):
         """token: the only accepted bearer token (None accepts any non-empty one).
         channels: name -> id of public channels the bot is a member of (default: general).
         app_token: the only app-level token apps.connections.open accepts (None: any xapp-... one).
         As in Slack, an app-level token is refused by the other methods and any other token by
         apps.connections.open (not_allowed_token_type), and that method reads the token from the
-        Authorization header only (a token form field alone: invalid_auth)."""
+        Authorization header only (a token form field alone: invalid_auth).
+        scopes: what the bot token was granted (default: adapters/slack/manifest.yml's bot scopes); a
+        method that needs another answers missing_scope, as Slack does (slack_scopes.py)."""
         super().__init__()
         self.token = token
+        self.scopes = frozenset(scopes) if scopes is not None else manifest_scopes()
         self.app_token = app_token
         self.clock = clock
         self.workspace = SlackWorkspace(team_id=team_id, team_name=team_name, bot_user_id=bot_user_id,
@@ -308,6 +313,9 @@ class FakeSlackApi(LoopServer):
                 body = {"ok": False, "error": "unknown_method", "req_method": method}
             elif refusal := self._token_refusal(method, token, from_header=bearer is not None):
                 body = {"ok": False, "error": refusal}
+            elif needed := needed_scope(method, args, self.scopes):
+                body = {"ok": False, "error": "missing_scope", "needed": needed,
+                        "provided": ",".join(sorted(self.scopes))}
             elif bad_body is not None:
                 body = bad_body
             elif wait := self._rate_limited(method, args):

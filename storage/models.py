@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -227,11 +228,16 @@ class KpiValue(Base):
 
 
 class GovernanceChannel(Base):
-    """A channel that receives the weekly digest, in its language, at its own hour."""
+    """A channel that receives the weekly digest, in its language, at its own hour. Bound by the
+    platform's channel id (`/xgov channel here`, `xgov channel set --id`); rows with a name only are
+    the older form, resolved by name inside a Slack workspace."""
 
     __tablename__ = "governance_channels"
+    __table_args__ = (UniqueConstraint("platform", "channel_id", name="uq_governance_channels_platform_channel"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    platform: Mapped[str | None] = mapped_column(String(16))
+    channel_id: Mapped[str | None] = mapped_column(String(200))
     locale: Mapped[str] = mapped_column(String(8))
     digest_weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
     digest_hour: Mapped[int] = mapped_column(Integer, default=9)
@@ -269,7 +275,8 @@ class OutboxMessage(Base):
     key is never made, and after a crash the platform is asked whether the key arrived."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_drain", "platform", "status", "not_before", "id"),)
+    __table_args__ = (Index("ix_outbox_messages_drain", "platform", "status", "not_before", "id"),
+                      Index("ix_outbox_messages_sent_to", "platform", "target"))  # who may update a message
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     platform: Mapped[str] = mapped_column(String(16))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
-from app.web import dashboard_page
+from app.web import dashboard_page, exchange_link
 from tests.conftest import START
 from tests.world import ADMIN, EMPLOYEE, EMPLOYEE_EN, World
 
@@ -25,7 +25,9 @@ def test_an_admin_gets_a_link_that_opens_the_dashboard(sqlite_url):
     url = message.text.splitlines()[-1]
     assert url.startswith("https://xgov.example.pl/dashboard?token=") and "ważny przez 7 dni" in message.text
     token = parse_qs(urlparse(url).query)["token"][0]
-    status, page = dashboard_page(world.db, world.settings, world.clock, token, None, None)
+    status, _refusal, cookie = exchange_link(world.db, world.settings, token, None)
+    assert status == 303 and cookie
+    status, page = dashboard_page(world.db, world.settings, world.clock, cookie, None, None)
     assert status == 200 and '<html lang="pl"' in page
 
 

@@ -98,8 +98,45 @@ def test_expired_links_are_refused(sqlite_url, monkeypatch):
 
     real_time = itsdangerous.timed.time.time
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real_time() + 2 * 86400)
-    from app.web import dashboard_page
+    from app.web import exchange_link
 
-    status, page = dashboard_page(db, settings, SimulatedClock(w.at(8)), token, None, "en")
-    assert status == 401 and "expired" in page
+    status, page, cookie = exchange_link(db, settings, token, "en")
+    assert status == 401 and "expired" in page and cookie is None
     db.dispose()
+
+
+def test_a_link_becomes_a_strict_http_only_session_and_the_token_leaves_the_address(served):
+    import http.client
+    from urllib.parse import urlsplit
+
+    running, db = served
+    token = _token(db)
+    connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+    connection.request("GET", f"/dashboard?token={token}&period=2026-W10")
+    answer = connection.getresponse()
+    answer.read()
+    assert answer.status == 303 and answer.getheader("Location") == "/dashboard?period=2026-W10"
+    cookie = answer.getheader("Set-Cookie")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age=1800" in cookie
+    assert "Path=/dashboard" in cookie and token not in cookie
+    status, _headers, page = running.get(f"/dashboard?token={token}&period=2026-W10")  # a browser follows it
+    assert status == 200 and "2026-W10" in page
+    assert running.get("/dashboard?period=2026-W09")[0] == 200  # the session, without any token
+    assert running.get("/dashboard?period=9999-W52")[0] == 400  # out of range: refused, not a 500
+    assert urlsplit(running.base).scheme == "http" and "Secure" not in cookie  # Secure only behind https
+
+
+def test_a_signed_token_that_is_not_a_link_and_a_forged_session_are_refused(served):
+    running, _db = served
+    signed_list = URLSafeTimedSerializer(SECRET, salt=SALT).dumps(["admin@example.pl"])
+    assert running.get(f"/dashboard?token={signed_list}")[0] == 401
+    running.cookies.clear()
+    forged = URLSafeTimedSerializer(SECRET, salt=SALT).dumps({"email": w.ADMIN})  # a link, not a session
+    request = __import__("urllib.request").request.Request(running.base + "/dashboard",
+                                                           headers={"Cookie": f"xgov_dashboard={forged}"})
+    try:
+        __import__("urllib.request").request.urlopen(request, timeout=10)
+        status = 200
+    except __import__("urllib.error").error.HTTPError as refused:
+        status = refused.code
+    assert status == 401

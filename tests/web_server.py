@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import socket
 import threading
 import urllib.error
 import urllib.request
 
 from aiohttp import web
+
+from app.web import RUNNER_OPTIONS
 
 
 def free_port() -> int:
@@ -21,7 +24,7 @@ class RunningApp:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self._loop = asyncio.new_event_loop()
-        self._runner = web.AppRunner(app)
+        self._runner = web.AppRunner(app, **RUNNER_OPTIONS)  # the access log as `xgov run` writes it
         ready = threading.Event()
 
         def run() -> None:
@@ -34,10 +37,13 @@ class RunningApp:
         self._thread = threading.Thread(target=run, daemon=True)
         self._thread.start()
         ready.wait(10)
+        self.cookies = http.cookiejar.CookieJar()  # as a browser keeps them (the dashboard's session)
+        self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
     def get(self, path: str) -> tuple[int, dict, str]:
+        """GET, following redirects with the cookies set on the way."""
         try:
-            with urllib.request.urlopen(self.base + path, timeout=30) as response:
+            with self._opener.open(self.base + path, timeout=30) as response:
                 return response.status, dict(response.headers), response.read().decode("utf-8")
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read().decode("utf-8")

@@ -18,7 +18,12 @@ KEEP_SECONDS = 600.0  # a language or e-mail changed in Slack shows within ten m
 
 
 class NotAPerson(LookupError):
-    """A bot, or a user whose e-mail the app may not read (missing users:read.email scope)."""
+    """A bot, or a user whose e-mail the app may not read (Slack Connect, a missing users:read.email
+    scope): `locale` is their Slack language, `is_bot` says whether anyone could be told why."""
+
+    def __init__(self, message: str, *, user_id: str, locale: str | None = None, is_bot: bool = False) -> None:
+        super().__init__(message)
+        self.user_id, self.locale, self.is_bot = user_id, locale, is_bot
 
 
 class SlackActors:
@@ -31,16 +36,22 @@ class SlackActors:
         self._known: dict[str, tuple[float, Actor]] = {}
         self._lock = threading.Lock()
 
-    def actor(self, user_id: str) -> Actor:
+    def known(self, user_id: str) -> Actor | None:
+        """The actor kept from an earlier lookup, without asking Slack; None when not kept (or too old)."""
         with self._lock:
             known = self._known.get(user_id)
-        if known and self.clock() - known[0] < self.keep_seconds:
-            return known[1]
+        return known[1] if known and self.clock() - known[0] < self.keep_seconds else None
+
+    def actor(self, user_id: str) -> Actor:
+        known = self.known(user_id)
+        if known is not None:
+            return known
         user = self.client.users_info(user=user_id, include_locale=True)["user"]
         profile = user.get("profile") or {}
         email = (profile.get("email") or "").strip().lower()
         if user.get("is_bot") or not email:
-            raise NotAPerson(f"Slack user {user_id} has no e-mail the app may read")
+            raise NotAPerson(f"Slack user {user_id} has no e-mail the app may read", user_id=user_id,
+                             locale=user.get("locale"), is_bot=bool(user.get("is_bot")))
         actor = Actor(email=email, locale=user.get("locale"),
                       display_name=profile.get("display_name") or profile.get("real_name") or user.get("name", ""))
         with self._lock:

@@ -10,7 +10,9 @@ pool, and under load acks waited for a free thread: bench/slack_ack.py measured 
 
 A modal's submission is the one exception, and is handled in this process: the bot decides in the
 database first (milliseconds), so that a refusal can be shown in the open modal instead of closing
-it and losing what the person typed; its messages go out on this process's work pool.
+it and losing what the person typed; its messages go out on this process's work pool. Who sent it
+is looked up for at most LOOKUP_BUDGET; when Slack is slower (a 429 on users.info), the submission
+is acknowledged first and handled after, like any other request.
 """
 from __future__ import annotations
 
@@ -18,9 +20,9 @@ import re
 from concurrent.futures import Executor
 from typing import Callable
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltRequest
 
-from adapters.slack import inbound
+from adapters.slack import inbound, ingress
 from adapters.slack.actors import SlackActors
 from adapters.slack.work import AfterAck, Unfinished, log_failure
 from bot.app import XgovBot
@@ -28,6 +30,7 @@ from bot.app import XgovBot
 ANY = re.compile(".+")
 COMMANDS = ("/friction", "/xgov")  # as in manifest.yml
 EVENTS = ("app_home_opened", "message")  # message: message.im in manifest.yml
+LOOKUP_BUDGET = 1.0  # seconds a modal's submission waits for users.info before acknowledging without it
 
 
 class SlackListeners:
@@ -44,7 +47,7 @@ class SlackListeners:
             app.command(command)(self._acknowledged("command"))
         for callback_id in inbound.REPORT_SHORTCUTS:
             app.shortcut(callback_id)(self._acknowledged("report_shortcut"))
-        app.action(ANY)(self._acknowledged("action"))
+        app.block_action(ANY)(self._acknowledged("action"))  # Block Kit only: xgov sends no legacy attachments or dialogs
         app.view_submission(ANY)(self.on_view_submission)
         app.event("app_home_opened")(self._acknowledged("home_opened"))
         app.event("message")(self._acknowledged("message"))
@@ -53,14 +56,23 @@ class SlackListeners:
 
     def _acknowledged(self, work: str) -> Callable:
         """A bolt listener that acknowledges and hands the body over for the work named `work`."""
-        def listener(ack: Ack, body: dict) -> None:
+        def listener(ack: Ack, body: dict, request: BoltRequest) -> None:
             ack()
-            self.after_ack.submit(work, body)
+            self.after_ack.submit(work, named(body, request))
         return listener
 
     # -- a modal's submission: decided before the ack ----------------------------------------------
-    def on_view_submission(self, ack: Ack, body: dict) -> None:
-        submission = inbound.form_submission(body, self.actors.actor(body["user"]["id"]))
+    def on_view_submission(self, ack: Ack, body: dict, request: BoltRequest) -> None:
+        """Decided before the ack when the person is known within LOOKUP_BUDGET seconds (a refusal then
+        shows in the modal); else acknowledged at once and handled after, as any other request (a
+        users.info waiting out a 429 must not hold the ack past Slack's 3 s)."""
+        body = named(body, request)
+        actor = self._actor_in_time(body["user"]["id"])
+        if actor is None:
+            ack()
+            self.after_ack.submit("form", body)
+            return
+        submission = inbound.form_submission(body, actor)
         prepared = self.bot.prepare(submission)
         block = prepared.refusal and inbound.refusal_block(body["view"], submission.values, prepared.refusal)
         if block:
@@ -69,6 +81,16 @@ class SlackListeners:
             return
         ack()
         self._finish_later(prepared.finish, body)
+
+    def _actor_in_time(self, user_id: str):
+        known = self.actors.known(user_id)
+        if known is not None:
+            return known
+        lookup = self.executor.submit(self.actors.actor, user_id)
+        try:
+            return lookup.result(timeout=LOOKUP_BUDGET)
+        except Exception:  # noqa: BLE001 - too slow, or not a person: the work after the ack deals with it
+            return None
 
     def _finish_later(self, finish: Callable[[], None], body: dict) -> None:
         self.finishing.add()
@@ -84,3 +106,10 @@ class SlackListeners:
 
     def on_error(self, error: Exception, body: dict) -> None:
         log_failure(error, body)
+
+
+def named(body: dict, request: BoltRequest) -> dict:
+    """The body with its delivery's name (a signed request's signature; Socket Mode: none), so that the
+    bot takes an identical request once (adapters/slack/ingress.py)."""
+    signature = (request.headers.get("x-slack-signature") or [""])[0]
+    return {**body, ingress.DELIVERY_KEY: ingress.delivery_id(signature)} if signature else body

@@ -13,6 +13,7 @@ files.completeUploadExternal (slack_sdk's files_upload_v2). HTTP 429 waits Retry
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from datetime import datetime
@@ -69,6 +70,9 @@ class _HoldingRateLimitHandler(RateLimitErrorRetryHandler):
         self.limiter.hold(float(wait))
         self.limiter.wait()
         state.increment_current_attempt()
+
+
+CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
 
 
 class SlackPort:
@@ -154,7 +158,11 @@ class SlackPort:
         return channel
 
     def channel_id(self, name: str) -> str:
+        """A bound channel's id as it is; a name (the older governance channels) looked up in this workspace.
+        Slack channel names are lower case, ids upper case (C…, G…): the two never mix."""
         name = name.lstrip("#")
+        if CHANNEL_ID.fullmatch(name):
+            return name
         with self._lock:
             if name in self._channels:
                 return self._channels[name]
@@ -177,6 +185,10 @@ class SlackPort:
         with self._lock:
             self._dms[user_id] = ref.conversation
         return ref
+
+    def send_to_user_id(self, user_id: str, message: Message) -> MessageRef:
+        """A message to a Slack user the directory does not know (their DM with the app)."""
+        return self._post(user_id, message)
 
     def post_to_channel(self, channel: str, message: Message, *, key: str = "") -> MessageRef:
         return self._post(self.channel_id(channel), message, key)

@@ -24,6 +24,8 @@ from bot.app import XgovBot
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.flows.home import home_page
+from bot.general_messages import not_identified
+from bot.i18n import normalise_locale, translator
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,7 @@ def log_failure(error: BaseException, body: dict) -> None:
 class SlackWork:
     """What each kind of request does once acknowledged; the names are the listeners' (listeners.py)."""
 
-    NAMES = ("command", "report_shortcut", "action", "home_opened", "message")
+    NAMES = ("command", "report_shortcut", "action", "home_opened", "message", "form")
 
     def __init__(self, bot: XgovBot, actors: SlackActors, client: WebClient) -> None:
         self.bot = bot
@@ -62,8 +64,21 @@ class SlackWork:
             raise ValueError(f"no Slack work named {name!r}")
         try:
             getattr(self, name)(body)
+        except NotAPerson as stranger:
+            log_failure(stranger, body)
+            self.tell_not_identified(stranger)
         except Exception as error:  # noqa: BLE001 - logged as bolt logs a failed listener
             log_failure(error, body)
+
+    def tell_not_identified(self, stranger: NotAPerson) -> None:
+        """Someone Slack does not identify (no e-mail) hears why nothing happened, in their Slack language."""
+        if stranger.is_bot:
+            return
+        locale = normalise_locale(stranger.locale) or self.bot.settings.default_locale
+        try:
+            self.bot.port.send_to_user_id(stranger.user_id, not_identified(translator(locale)))
+        except Exception as problem:  # noqa: BLE001 - a failed notice is only logged
+            log.warning("could not tell Slack user %s why nothing happened: %s", stranger.user_id, problem)
 
     def command(self, body: dict) -> None:
         self.bot.handle(inbound.command_event(body, self.actors.actor(body["user_id"])))
@@ -76,6 +91,10 @@ class SlackWork:
         self.bot.handle(inbound.button_event(body, self.actors.actor(user_id)))
         if inbound.from_home_tab(body):
             self.publish_home(user_id)
+
+    def form(self, body: dict) -> None:
+        """A modal's submission acknowledged before the person was known: handled as any other request."""
+        self.bot.handle(inbound.form_submission(body, self.actors.actor(body["user"]["id"])))
 
     def home_opened(self, body: dict) -> None:
         event = body.get("event") or {}

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from aiohttp import web
-from botbuilder.core import TurnContext
+from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
+from adapters.teams import ingress
 from adapters.teams.handler import XgovTeamsHandler
 from adapters.teams.images import ImagePublisher
 from adapters.teams.port import TeamsPort
@@ -44,6 +45,23 @@ def cloud_adapter(teams: TeamsSettings) -> CloudAdapter:
     return adapter
 
 
+async def _process(request: web.Request, platform: TeamsPlatform, *, checked: bool) -> web.Response:
+    """As CloudAdapter.process, with adapters/teams/ingress.py's order: the bearer token before the body,
+    authentication before the turn, 401/400 instead of a traceback."""
+    header = request.headers.get("Authorization", "")
+    if checked:
+        ingress.check_bearer(header)
+    activity = await ingress.read_activity(request, authenticated=not checked)
+    try:
+        authenticated = await platform.adapter.bot_framework_authentication.authenticate_request(activity, header)
+    except Exception as problem:  # noqa: BLE001 - any failure to authenticate is a 401, logged without a traceback
+        raise ingress.Refused(401, "unauthorized") from problem
+    invoke_response = await platform.adapter.process_activity(authenticated, activity, platform.handler.on_turn)
+    if invoke_response:
+        return web.json_response(data=serializer_helper(invoke_response.body), status=invoke_response.status)
+    return web.Response(status=201)
+
+
 @dataclass
 class TeamsPlatform:
     adapter: CloudAdapter
@@ -70,7 +88,11 @@ def add_teams_routes(web_app: web.Application, *, db: Database, settings: Settin
         executor.shutdown(wait=False, cancel_futures=True)
 
     async def messages(request: web.Request) -> web.Response:
-        return await platform.adapter.process(request, platform.handler)
+        try:
+            return await _process(request, platform, checked=teams.has_credentials)
+        except ingress.Refused as refusal:
+            log.info("Teams request refused: %s %s", refusal.status, refusal.reason)
+            return web.Response(status=refusal.status, text=refusal.reason)
 
     web_app.on_startup.append(start)
     web_app.on_cleanup.append(stop)

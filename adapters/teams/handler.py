@@ -1,7 +1,8 @@
 """The Teams activity handler: activities to neutral events, conversation references remembered.
 
-Every activity from a person stores where the bot may write to them later (their personal chat)
-and, in a team, to its channels by name; the bot itself (sync: database, port) runs on worker
+Every activity from a person stores where the bot may write to them later (their personal chat),
+and a message in a channel stores that channel's reference under its id (never under a name: a
+governance channel is bound by id, bot/services/channels.py); the bot itself (sync: database, port) runs on worker
 threads so that the event loop stays free for the port's proactive sends.
 
 The "Report as friction" message action: ``composeExtension/fetchTask`` runs /friction with the
@@ -16,8 +17,8 @@ import logging
 from concurrent.futures import Executor
 from typing import Callable
 
-from botbuilder.core import CardFactory, InvokeResponse, TurnContext
-from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo, teams_get_team_info
+from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import ChannelAccount, ConversationAccount
 from botbuilder.schema.teams import (
     MessagingExtensionAction, MessagingExtensionActionResponse, TaskModuleContinueResponse, TaskModuleTaskInfo,
@@ -30,9 +31,12 @@ from adapters.teams.port import message_ref_of
 from adapters.teams.references import ReferenceStore
 from bot.app import XGOV_SUBCOMMANDS, XgovBot
 from bot.events import Actor, CommandEvent
+from bot.general_messages import not_identified
+from bot.i18n import normalise_locale, translator
 
 log = logging.getLogger(__name__)
 REPORT_ACTION = "reportFriction"  # the message action's command id in the Teams app manifest
+HANDLED_INVOKES = ("composeExtension/fetchTask", "composeExtension/submitAction")  # the message action
 
 
 class XgovTeamsHandler(TeamsActivityHandler):
@@ -55,6 +59,22 @@ class XgovTeamsHandler(TeamsActivityHandler):
     async def _sync(self, fn: Callable, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        """Activities without channelData (botbuilder's TeamsInfo needs a dict there) are read as empty."""
+        if turn_context.activity.channel_data is None:
+            turn_context.activity.channel_data = {}
+        await super().on_turn(turn_context)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """An invoke xgov does not handle (adaptiveCard/action, task/fetch, task/submit, …) gets an empty 200."""
+        response = None
+        if turn_context.activity.name in HANDLED_INVOKES:
+            response = await super().on_invoke_activity(turn_context)
+        if response is None or response.status == 501:
+            log.info("Teams invoke %r answered empty (xgov does not use it)", turn_context.activity.name)
+            return self._create_invoke_response()
+        return response
+
     # -- messages and card submits ------------------------------------------------------------
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -62,28 +82,37 @@ class XgovTeamsHandler(TeamsActivityHandler):
         if actor is None:
             return
         delivery = inbound.delivery_id(activity.conversation.id, activity.id)
+        kind = _kind(activity)
         if activity.value:
-            personal = (activity.conversation.conversation_type or "personal") == "personal"
-            message = message_ref_of(activity, to=actor.email if personal else "")
+            message = message_ref_of(activity, to=actor.email if kind == inbound.PERSONAL else "")
             event = inbound.submit_event(activity.value, actor, message, delivery=delivery)
         else:
-            personal = (activity.conversation.conversation_type or "personal") == "personal"
-            text = activity.text or "" if personal else TurnContext.remove_recipient_mention(activity) or ""
-            event = inbound.text_event(text, actor, subcommands=XGOV_SUBCOMMANDS, delivery=delivery)
+            text = activity.text or ""
+            if kind != inbound.PERSONAL:
+                text = inbound.without_mentions_of(text, activity.recipient.id if activity.recipient else "",
+                                                   _mentions(activity))
+            channel = await self._channel_here(turn_context) if kind == inbound.CHANNEL else None
+            event = inbound.text_event(text, actor, subcommands=XGOV_SUBCOMMANDS, delivery=delivery,
+                                       channel=channel, channel_name=_channel_name(activity) if channel else "")
         if event is not None:
             await self._sync(self.bot.handle, event)
 
-    # -- installation: remember where to write --------------------------------------------------
-    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
-        await self._remember_channels(turn_context)
-        actor = await self._actor(turn_context)
-        if actor is not None and (turn_context.activity.conversation.conversation_type or "personal") == "personal":
-            await self._sync(self.bot.handle, CommandEvent(actor=actor, command="/xgov", text="help"))
+    async def _channel_here(self, turn_context: TurnContext) -> str:
+        """The channel written in, its reference kept under its id (where the bot may post if it is bound)."""
+        activity = turn_context.activity
+        channel_id = inbound.channel_of(activity.conversation.id)
+        reference = TurnContext.get_conversation_reference(activity)
+        reference.conversation = ConversationAccount(id=channel_id, conversation_type="channel", is_group=True,
+                                                     tenant_id=activity.conversation.tenant_id)
+        reference.activity_id = None
+        await self._sync(self.store.save_channel, channel_id, reference)
+        return channel_id
 
-    async def on_teams_members_added(self, teams_members_added, team_info, turn_context: TurnContext) -> None:
-        bot_id = turn_context.activity.recipient.id
-        if any(member.id == bot_id for member in teams_members_added):
-            await self._remember_channels(turn_context)
+    # -- installation: a welcome in the personal chat; nothing is learnt from a team ----------------
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        actor = await self._actor(turn_context)
+        if actor is not None and _kind(turn_context.activity) == inbound.PERSONAL:
+            await self._sync(self.bot.handle, CommandEvent(actor=actor, command="/xgov", text="help"))
 
     # -- the "Report as friction" message action -------------------------------------------------
     async def on_teams_messaging_extension_fetch_task(self, turn_context: TurnContext,
@@ -137,26 +166,44 @@ class XgovTeamsHandler(TeamsActivityHandler):
                 return None
             email = (member.email or member.user_principal_name or "").strip().lower()
             if not email:
+                await self._tell_not_identified(turn_context)
                 return None
-        if (activity.conversation.conversation_type or "personal") == "personal":
+        if _kind(activity) == inbound.PERSONAL:
             reference = TurnContext.get_conversation_reference(activity)
             await self._sync(self.store.save_person, email, reference, sender.id)
         return Actor(email=email, locale=activity.locale, display_name=sender.name or "")
 
-    async def _remember_channels(self, turn_context: TurnContext) -> None:
-        """In a team: every channel's reference under its name (General has no name in Teams)."""
-        team = teams_get_team_info(turn_context.activity)
-        if team is None or not team.id:
+
+    async def _tell_not_identified(self, turn_context: TurnContext) -> None:
+        """Someone Teams does not give an e-mail for hears why nothing happened, in their Teams language
+        (only for a message: an invoke's answer is the dialog)."""
+        if turn_context.activity.type != "message":
             return
+        locale = normalise_locale(turn_context.activity.locale) or self.bot.settings.default_locale
+        notice = not_identified(translator(locale))
         try:
-            channels = await TeamsInfo.get_team_channels(turn_context, team.id)
-        except Exception as problem:  # noqa: BLE001
-            log.warning("could not list the team's channels: %s", problem)
-            return
-        here = turn_context.activity.conversation
-        for channel in channels:
-            reference = TurnContext.get_conversation_reference(turn_context.activity)
-            reference.conversation = ConversationAccount(id=channel.id, conversation_type="channel", is_group=True,
-                                                         tenant_id=here.tenant_id)
-            reference.activity_id = None
-            await self._sync(self.store.save_channel, channel.name or "General", reference)
+            await turn_context.send_activity(MessageFactory.text(f"{notice.header}\n\n{notice.text}"))
+        except Exception as problem:  # noqa: BLE001 - a failed notice is only logged
+            log.warning("could not tell a Teams user why nothing happened: %s", problem)
+
+
+def _kind(activity) -> str:
+    conversation = activity.conversation
+    return inbound.conversation_kind(conversation.conversation_type, conversation.is_group, conversation.id or "")
+
+
+def _mentions(activity) -> list[tuple[str, str, str]]:
+    """(mentioned id, name, entity text) of each mention entity."""
+    found = []
+    for entity in activity.entities or []:
+        data = ({**(getattr(entity, "additional_properties", None) or {}), "type": entity.type}
+                if hasattr(entity, "type") else dict(entity))  # a model keeps the mention's fields aside
+        if data.get("type") == "mention":
+            mentioned = data.get("mentioned") or {}
+            found.append((mentioned.get("id") or "", mentioned.get("name") or "", data.get("text") or ""))
+    return found
+
+
+def _channel_name(activity) -> str:
+    channel = (activity.channel_data or {}).get("channel") if isinstance(activity.channel_data, dict) else None
+    return (channel or {}).get("name") or "" if isinstance(channel, dict) else ""

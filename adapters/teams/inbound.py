@@ -15,7 +15,13 @@ from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission, Inboun
 from bot.messages import MessageRef
 
 HELP_WORDS = frozenset({"help", "pomoc", "?", "hi", "hello", "cześć", "czesc", "hej"})
-_TAGS = re.compile(r"<[^>]+>")
+PERSONAL, CHANNEL, GROUP_CHAT = "personal", "channel", "groupChat"
+# Teams' own markup in a message's HTML (formatting, mentions, emoji); anything else between < and >
+# is what the person typed and is kept, e.g. "<script>" or "<!channel>".
+_TEAMS_TAGS = re.compile(r"</?(?:at|p|div|span|br|b|i|u|s|strike|strong|em|a|img|ul|ol|li|code|pre|blockquote|"
+                         r"h[1-6]|table|thead|tbody|tr|td|th|emoji|attachment|customemoji|readonly|hr)"
+                         r"(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_BREAKS = re.compile(r"<br\s*/?>|</p>|</div>", re.IGNORECASE)
 
 
 def delivery_id(conversation_id: str, activity_id: str | None) -> str:
@@ -24,25 +30,61 @@ def delivery_id(conversation_id: str, activity_id: str | None) -> str:
 
 
 def plain(text: str) -> str:
-    """Teams sends typed text as plain text, pasted or formatted text sometimes as HTML: keep the words."""
-    if "<" in text and ">" in text:
-        text = _TAGS.sub("", text.replace("<br>", "\n").replace("<br/>", "\n").replace("</p>", "\n"))
+    """The words as typed: Teams' own markup (paragraphs, formatting, mentions) removed, entities such as
+    &lt; decoded, so that a typed "<" or ">" stays as it was."""
+    text = _TEAMS_TAGS.sub("", _BREAKS.sub("\n", text))
     return html.unescape(text).replace("\u00a0", " ").strip()
 
 
-def text_event(text: str, actor: Actor, *, subcommands, delivery: str = "") -> CommandEvent | None:
+def conversation_kind(conversation_type: str | None, is_group: bool | None, conversation_id: str) -> str:
+    """personal, channel or groupChat: from conversationType, else isGroup, else the id's form
+    (a:… is a personal chat; 19:…@thread.tacv2 / @thread.skype a channel; other 19:… a group chat)."""
+    if conversation_type in (PERSONAL, CHANNEL, GROUP_CHAT):
+        return conversation_type
+    thread = conversation_id.split(";", 1)[0]
+    in_channel = thread.startswith("19:") and thread.endswith(("@thread.tacv2", "@thread.skype"))
+    if is_group is not None:
+        return (CHANNEL if in_channel else GROUP_CHAT) if is_group else PERSONAL
+    if thread.startswith("19:"):
+        return CHANNEL if in_channel else GROUP_CHAT
+    return PERSONAL
+
+
+def channel_of(conversation_id: str) -> str:
+    """A channel's id without the ";messageid=…" Teams adds for a thread."""
+    return conversation_id.split(";", 1)[0]
+
+
+def without_mentions_of(text: str, recipient_id: str, mentions: list[tuple[str, str, str]]) -> str:
+    """The text without the bot's @mentions, found by entity: each (mentioned id, mentioned name, entity
+    text); the entity's text where it appears, else an <at> tag carrying the bot's name."""
+    for mentioned_id, name, entity_text in mentions:
+        if mentioned_id != recipient_id:
+            continue
+        if entity_text and entity_text in text:
+            text = text.replace(entity_text, " ")
+        elif name:
+            text = re.sub(r"<at[^>]*>\s*" + re.escape(html.escape(name, quote=False)).replace(r"\ ", r"\s+")
+                          + r"\s*</at>", " ", text, flags=re.IGNORECASE)
+    return text
+
+
+def text_event(text: str, actor: Actor, *, subcommands, delivery: str = "", channel: str | None = None,
+               channel_name: str = "") -> CommandEvent | None:
+    """`channel`: the id of the channel written in (None in a personal or group chat)."""
     text = plain(text)
     if not text:
         return None
+    place = {"delivery_id": delivery, "channel": channel, "channel_name": channel_name}
     if text.startswith("/"):
         command, _sep, rest = text.partition(" ")
-        return CommandEvent(actor=actor, command=command.lower(), text=rest.strip(), delivery_id=delivery)
+        return CommandEvent(actor=actor, command=command.lower(), text=rest.strip(), **place)
     first = text.split(maxsplit=1)[0].lower()
     if first in subcommands:
-        return CommandEvent(actor=actor, command="/xgov", text=text, delivery_id=delivery)
+        return CommandEvent(actor=actor, command="/xgov", text=text, **place)
     if text.lower().strip("!.") in HELP_WORDS:
-        return CommandEvent(actor=actor, command="/xgov", text="help", delivery_id=delivery)
-    return CommandEvent(actor=actor, command="/friction", text=text, delivery_id=delivery)
+        return CommandEvent(actor=actor, command="/xgov", text="help", **place)
+    return CommandEvent(actor=actor, command="/friction", text=text, **place)
 
 
 def submit_event(value: object, actor: Actor, message: MessageRef | None, *, delivery: str = "") -> InboundEvent | None:

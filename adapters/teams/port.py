@@ -178,8 +178,8 @@ class TeamsPort:
         name = channel.lstrip("#")
         reference = self.store.channel(name)
         if reference is None:
-            raise Unreachable(f"xgov does not know a Teams channel named {name!r}: add the xgov app to the team "
-                              "that has this channel (and check the channel name in the settings)")
+            raise Unreachable(f"xgov knows no Teams channel {name!r}: a governance admin binds a channel by writing "
+                              "@xgov channel here in it (channels are never looked up by name)")
         try:
             return self._send(reference, activity, f"#{name}")
         except TeamsApiError as problem:

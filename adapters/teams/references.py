@@ -46,8 +46,9 @@ class ReferenceStore:
         found = self.find_person(email)
         return found[0] if found else None
 
-    def channel(self, name: str) -> ConversationReference | None:
-        stored = self._find(CHANNEL, name)
+    def channel(self, channel_id: str) -> ConversationReference | None:
+        """The reference kept for this channel id (saved when someone wrote in it)."""
+        stored = self._find(CHANNEL, channel_id)
         return ConversationReference.deserialize(stored.reference) if stored else None
 
     def email_of(self, user_id: str) -> str | None:
@@ -65,8 +66,8 @@ class ReferenceStore:
         """Keep the latest reference of the person's personal chat; the person is reachable again."""
         self._save(PERSON, email, reference, user_id)
 
-    def save_channel(self, name: str, reference: ConversationReference) -> None:
-        self._save(CHANNEL, name, reference, None)
+    def save_channel(self, channel_id: str, reference: ConversationReference) -> None:
+        self._save(CHANNEL, channel_id, reference, None)
 
     def _save(self, kind: str, key: str, reference: ConversationReference, user_id: str | None) -> None:
         with self.db.unit_of_work() as session:

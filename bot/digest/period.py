@@ -29,16 +29,24 @@ def parse_period(text: str | None, now: datetime) -> Period:
     match = WEEK.match(text)
     try:
         if match:
-            return week_period(date.fromisocalendar(int(match[1]), int(match[2]), 1))
+            return _sensible(week_period(date.fromisocalendar(int(match[1]), int(match[2]), 1)), now)
         start_text, separator, end_text = text.partition("..")
         if separator:
             start, end = date.fromisoformat(start_text), date.fromisoformat(end_text)
             if end >= start:
-                return Period(start, end, f"{start.isoformat()}..{end.isoformat()}")
-    except ValueError:
+                return _sensible(Period(start, end, f"{start.isoformat()}..{end.isoformat()}"), now)
+    except (ValueError, OverflowError):  # 9999-W52 ends after the last date Python knows
         pass
     raise UserError(N_("{period!r} is not a period: use a week like 2026-W03 or dates like 2026-01-05..2026-01-18."),
                     period=text)
+
+
+def _sensible(period: Period, now: datetime) -> Period:
+    """A period the digest can compare with earlier weeks: from 1970 to a year from now (ValueError else:
+    9999-W52 would overflow the dates before and after it)."""
+    if period.start.year < 1970 or period.end > now.date() + timedelta(days=366):
+        raise ValueError(f"{period.label} is out of range")
+    return period
 
 
 def bounds(period: Period) -> tuple[datetime, datetime]:

@@ -24,17 +24,17 @@ def post_digest(turn: Turn, period: Period, *, only_channel: str | None = None) 
     """Post to every governance channel, or to `only_channel` (its own scheduled job)."""
     digest = digest_for(turn, period)
     images_by_locale: dict[str, dict[str, bytes]] = {}
-    for channel in governance_channels(session=turn.session, settings=turn.settings):
+    for channel in governance_channels(session=turn.session, settings=turn.settings, platform=turn.platform):
         if only_channel is not None and channel.name != only_channel:
             continue
         if channel.locale not in images_by_locale:  # charts take a while: once per language
             images_by_locale[channel.locale] = charts.all_charts(digest, channel.locale)
         images = images_by_locale[channel.locale]
-        turn.post(channel.name, channel.locale, partial(digest_message, digest, chart=images.get(charts.TREND_CHART)))
+        turn.post(channel.target, channel.locale, partial(digest_message, digest, chart=images.get(charts.TREND_CHART)))
         _ = translator(channel.locale)
         for name, data in images.items():
             if name != charts.TREND_CHART:
-                turn.upload(channel.name, Image(filename=f"xgov-{digest.period.label}-{name}", data=data,
+                turn.upload(channel.target, Image(filename=f"xgov-{digest.period.label}-{name}", data=data,
                                                 alt_text=charts.chart_alt(name, _)), charts.chart_title(name, _))
     return digest
 

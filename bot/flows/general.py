@@ -8,7 +8,9 @@ from bot.errors import N_, UserError
 from bot.events import CommandEvent
 from bot.i18n import normalise_locale
 from bot.services.dashboard_links import dashboard_url, make_token
+from bot.services.channels import bind_channel
 from bot.services.directory import set_locale
+from bot.services.frictions import require_admin
 from bot.turn import Turn
 
 
@@ -34,3 +36,25 @@ def on_dashboard(turn: Turn, event: CommandEvent) -> None:
     token = make_token(session=turn.session, secret=turn.settings.web_secret, email=turn.actor.email)
     url = dashboard_url(turn.settings.public_url, token)
     turn.reply(partial(general_messages.dashboard_link, url=url, days=turn.settings.dashboard_link_days))
+
+
+HERE_WORDS = frozenset({"here", "tutaj"})
+
+
+def on_channel(turn: Turn, event: CommandEvent) -> None:
+    """`/xgov channel here [pl|en]`: a governance admin binds the channel they write in, by its id; the
+    confirmation is posted there."""
+    words = event.text.split()
+    if not words or words[0].lower() not in HERE_WORDS:
+        raise UserError(N_("Write /xgov channel here inside the channel that should become a governance channel."))
+    require_admin(session=turn.session, email=turn.actor.email,
+                  refusal=N_("Only a governance admin can make a channel a governance channel."))
+    if not event.channel:
+        raise UserError(N_("Write /xgov channel here inside a channel, not in a direct message."))
+    locale = normalise_locale(words[1]) if len(words) > 1 else turn.locale
+    if locale is None:
+        raise UserError(N_("The language must be pl or en, not {locale}."), locale=words[1])
+    view = bind_channel(session=turn.session, platform=turn.platform, channel_id=event.channel,
+                        name=event.channel_name, locale=locale, now=turn.now)
+    turn.post(view.target, view.locale, partial(general_messages.channel_bound, by=turn.actor.name))
+    turn.reply(partial(general_messages.done, _msg=N_("{channel} is now a governance channel."), channel=view.name))

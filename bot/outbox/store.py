@@ -7,6 +7,7 @@ taking the same row; SQLite serialises writers and needs no such clause.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -155,3 +156,22 @@ def waiting(*, session: Session, platforms: tuple[str, ...]) -> int:
     query = select(func.count()).where(OutboxMessage.platform.in_(platforms),
                                        OutboxMessage.status.in_((PENDING, SENDING)))
     return session.scalar(query) or 0
+
+
+def sent_where_actor_may_update(*, session: Session, platform: str, conversation: str, message_id: str,
+                                email: str, channels_too: bool) -> bool:
+    """Whether the bot sent this message to the person `email` (or, with `channels_too`, to a channel):
+    a click or form may update only such a message, whatever container the request names."""
+    needle = '"message_id": ' + json.dumps(message_id, ensure_ascii=False)
+    whose = (_OUTBOX.c.operation == USER) & _OUTBOX.c.target.in_({email, email.strip().lower()})
+    if channels_too:
+        whose = whose | (_OUTBOX.c.operation == CHANNEL)
+    rows = session.execute(select(_OUTBOX.c.sent_ref).where(
+        _OUTBOX.c.platform == platform, _OUTBOX.c.status == SENT, whose,
+        _OUTBOX.c.sent_ref.contains(needle, autoescape=True))).scalars()
+    return any(_same_conversation(json.loads(sent)["conversation"], conversation) for sent in rows)
+
+
+def _same_conversation(sent: str, named: str) -> bool:
+    """Teams names a channel thread's conversation with a ";messageid=…" suffix; the channel is the same."""
+    return sent.split(";", 1)[0] == named.split(";", 1)[0]

@@ -1,4 +1,11 @@
-"""Governance channels: each receives the weekly digest in its own language, on its own day and hour."""
+"""Governance channels: each receives the weekly digest in its own language, on its own day and hour.
+
+A channel is bound by the platform's id: by a governance admin inside it (`/xgov channel here`) or
+on the command line (`xgov channel set NAME --id ID --platform slack|teams`); nothing is ever learnt
+from an install. On a platform with a channel bound by id, only those channels are used (notices and
+the digest); without any, the older rows that name a channel (resolved by name inside a Slack
+workspace) and, for notices, the settings' channel name.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,15 +29,69 @@ class ChannelView:
     digest_weekday: int = 0
     digest_hour: int = 9
     timezone: str = "Europe/Warsaw"
+    platform: str | None = None
+    channel_id: str | None = None
     created_at: datetime | None = None  # None: the settings' channel, or one set up before this was recorded
 
+    @property
+    def target(self) -> str:
+        """What the port posts to: the bound id, else the name."""
+        return self.channel_id or self.name
 
-def governance_channels(*, session: Session, settings: Settings) -> list[ChannelView]:
-    """The configured channels; without any, the settings' governance channel in the workspace language."""
+
+def _view(row: GovernanceChannel) -> ChannelView:
+    return ChannelView(row.name, row.locale, row.digest_weekday, row.digest_hour, row.timezone, row.platform,
+                       row.channel_id, row.created_at)
+
+
+def _rows(session: Session, platform: str | None) -> list[GovernanceChannel]:
+    """The rows bound by id on `platform` if there are any, else the rows that name a channel (every row
+    without a platform: the scheduler lists them all)."""
     rows = session.scalars(select(GovernanceChannel).order_by(GovernanceChannel.name)).all()
+    if platform is None:
+        return list(rows)
+    bound = [r for r in rows if r.channel_id and r.platform == platform]
+    return bound or [r for r in rows if not r.channel_id]
+
+
+def governance_channels(*, session: Session, settings: Settings, platform: str | None = None) -> list[ChannelView]:
+    """The configured channels (see the module's note); without any, the settings' governance channel in
+    the workspace language."""
+    rows = _rows(session, platform)
     if not rows:
         return [ChannelView(settings.governance_channel, settings.default_locale)]
-    return [ChannelView(r.name, r.locale, r.digest_weekday, r.digest_hour, r.timezone, r.created_at) for r in rows]
+    return [_view(r) for r in rows]
+
+
+def notice_channels(*, session: Session, settings: Settings, platform: str) -> list[ChannelView]:
+    """Where assignments, declines and "cannot reach" notices go: the channels bound by id on `platform`,
+    else the settings' governance channel by name."""
+    bound = session.scalars(select(GovernanceChannel).where(
+        GovernanceChannel.platform == platform, GovernanceChannel.channel_id.isnot(None))
+        .order_by(GovernanceChannel.name)).all()
+    return [_view(r) for r in bound] or [ChannelView(settings.governance_channel, settings.default_locale)]
+
+
+def bind_channel(*, session: Session, platform: str, channel_id: str, name: str, locale: str,
+                 now: datetime) -> ChannelView:
+    """Bind the channel with this platform id as a governance channel (or change its language)."""
+    channel_id = channel_id.strip()
+    if not channel_id:
+        raise UserError(N_("Run this inside the channel that should become a governance channel."))
+    if locale not in SUPPORTED_LOCALES:
+        raise UserError(N_("The language must be pl or en, not {locale}."), locale=locale)
+    row = session.scalar(select(GovernanceChannel).where(GovernanceChannel.platform == platform,
+                                                         GovernanceChannel.channel_id == channel_id))
+    if row is None:
+        label = (name.strip().lstrip("#") or channel_id)[:150]
+        taken = session.scalar(select(GovernanceChannel.id).where(GovernanceChannel.name == label))
+        row = GovernanceChannel(name=f"{label} ({channel_id})"[:200] if taken else label, platform=platform,
+                                channel_id=channel_id, digest_weekday=0, digest_hour=9, timezone="Europe/Warsaw",
+                                created_at=now)
+        session.add(row)
+    row.locale = locale
+    session.flush()
+    return _view(row)
 
 
 def check_weekly_time(weekday: str, hour: int, timezone: str) -> None:
@@ -46,10 +107,14 @@ def check_weekly_time(weekday: str, hour: int, timezone: str) -> None:
 
 
 def set_channel(*, session: Session, name: str, locale: str, now: datetime, weekday: str = "mon", hour: int = 9,
-                timezone: str = "Europe/Warsaw") -> ChannelView:
+                timezone: str = "Europe/Warsaw", platform: str | None = None,
+                channel_id: str | None = None) -> ChannelView:
+    """Add or change a governance channel; with `channel_id` (and its `platform`) it is bound by that id."""
     name = name.strip().lstrip("#")
     if not name:
         raise UserError(N_("Give the channel's name."))
+    if bool(channel_id) != bool(platform):
+        raise UserError(N_("Give both the channel's id and its platform (slack or teams)."))
     if locale not in SUPPORTED_LOCALES:
         raise UserError(N_("The language must be pl or en, not {locale}."), locale=locale)
     check_weekly_time(weekday, hour, timezone)
@@ -58,8 +123,10 @@ def set_channel(*, session: Session, name: str, locale: str, now: datetime, week
         row = GovernanceChannel(name=name, created_at=now)
         session.add(row)
     row.locale, row.digest_weekday, row.digest_hour, row.timezone = locale, WEEKDAYS.index(weekday), hour, timezone
+    if channel_id:
+        row.platform, row.channel_id = platform, channel_id.strip()
     session.flush()
-    return ChannelView(name, locale, row.digest_weekday, hour, timezone, row.created_at)
+    return _view(row)
 
 
 def remove_channel(*, session: Session, name: str) -> None:

@@ -111,6 +111,8 @@ def test_channels_list_and_join(fake, client):
     random_id = fake.add_channel("random")
     names = {c["name"]: c["is_member"] for c in client.conversations_list()["channels"]}
     assert names == {"general": True, "random": False}
+    assert error_of(lambda: client.conversations_join(channel=random_id)).response["error"] == "missing_scope"
+    fake.scopes |= {"channels:join"}  # not in xgov's manifest: the bot never joins by itself
     assert client.conversations_join(channel=random_id)["channel"]["is_member"]
     assert error_of(lambda: client.conversations_join(channel="C404")).response["error"] == "channel_not_found"
 
@@ -277,3 +279,22 @@ def test_throughput_smoke(fake):
           f"= {per_thread * threads / elapsed:.0f} requests/s")
     assert fake.accepted("chat.postMessage") == per_thread * threads
     assert all(len(fake.messages_in(f"D{w:010d}")) == per_thread for w in range(threads))
+
+
+def test_each_method_needs_its_scope_as_the_manifest_grants_it():
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    with FakeSlackApi(token="xoxb-t", scopes={"chat:write", "im:history"}) as fake:
+        channel = fake.add_channel("governance", "C0GOV", is_member=True)
+        client = WebClient(token="xoxb-t", base_url=fake.base_url)
+        client.chat_postMessage(channel=channel, text="hi")
+        with pytest.raises(SlackApiError) as refused:
+            client.conversations_history(channel=channel)
+        assert refused.value.response["error"] == "missing_scope" and refused.value.response["needed"] == "channels:history"
+        dm = client.chat_postMessage(channel="U1", text="hi")["channel"]  # the app's DM with U1
+        fake.add_user("U1", "u1@example.pl")
+        assert client.conversations_history(channel=dm)["ok"]  # a DM: im:history is granted
+        with pytest.raises(SlackApiError):
+            client.users_info(user="U1")
+        assert not fake.calls_to("users.info")[0].ok

@@ -98,9 +98,10 @@ class SlackWorld:
             self.fake.stop()
 
     # -- raw HTTP ---------------------------------------------------------------------------------
-    def post_raw(self, body: str, headers: dict[str, str]) -> tuple[int, str, float]:
+    def post_raw(self, body: str | bytes, headers: dict[str, str]) -> tuple[int, str, float]:
         """(status, body, seconds until the answer)."""
-        request = urllib.request.Request(self.server.base + EVENTS_PATH, data=body.encode("utf-8"), headers=headers,
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        request = urllib.request.Request(self.server.base + EVENTS_PATH, data=data, headers=headers,
                                          method="POST")
         began = time.perf_counter()
         try:

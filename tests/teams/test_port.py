@@ -112,7 +112,7 @@ def test_a_stale_conversation_is_unreachable_without_marking_anyone(world):
 
 
 def test_without_a_reference_a_channel_is_unreachable_with_a_clear_message(world):
-    with pytest.raises(Unreachable, match="add the xgov app to the team"):
+    with pytest.raises(Unreachable, match="binds a channel by writing @xgov channel here"):
         world.port.post_to_channel("#random", Message(text="hi"))
     assert world.fake.calls == []
 

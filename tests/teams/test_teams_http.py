@@ -1,6 +1,6 @@
 """xgov in Teams over real HTTP, continued: the digest's charts as https images served by the bot's own
-web server, the "Report as friction" message action's dialog, and channels learnt when the app is
-installed in a team. Development mode, the fake Bot Connector, nothing outside 127.0.0.1."""
+web server, the "Report as friction" message action's dialog, and governance channels bound from
+inside (never learnt when the app is installed in a team). Development mode, the fake Bot Connector, nothing outside 127.0.0.1."""
 from __future__ import annotations
 
 import logging
@@ -26,7 +26,7 @@ from storage.models import PublishedImage
 from tests import digest_world
 from fakes.bot_connector import FakeBotConnector, fake_member
 from tests.surveys.test_surveys_results import walk
-from tests.teams.teams_fixtures import TENANT, activity_text, forbid_outside_connections, reference_to
+from tests.teams.teams_fixtures import BOT_ID, TENANT, activity_text, forbid_outside_connections, reference_to
 from tests.teams.test_cards import VALIDATOR
 from tests.teams.test_teams_app import GOVERNANCE, TEAMS_IDS, TeamsApp, frictions
 from tests.web_server import RunningApp
@@ -181,27 +181,57 @@ def test_report_as_friction_opens_the_form_in_a_dialog_and_its_send_files_the_re
         app.stop()
 
 
-# --- channels learnt on install ---------------------------------------------------------------
+# --- governance channels: bound by id from inside, never learnt from an install -------------------
 
-def test_channels_are_learnt_when_the_app_is_added_to_a_team_and_posts_reach_them_by_name(sqlite_url, monkeypatch):
+def in_channel(app: TeamsApp, email: str, channel: str, text: str, *, team: str = TEAM, name: str = "") -> dict:
+    """A channel message that @mentions the bot, as Teams sends it (a thread's id carries ;messageid=)."""
+    mention = "<at>xgov</at>"
+    return app.activity(email, text=f"{mention} {text}",
+                        conversation={"id": f"{channel};messageid=17000", "conversationType": "channel",
+                                      "isGroup": True, "tenantId": TENANT},
+                        entities=[{"type": "mention", "text": mention, "mentioned": {"id": BOT_ID, "name": "xgov"}}],
+                        channelData={"tenant": {"id": TENANT}, "team": {"id": team, "name": "CX"},
+                                     "channel": {"id": channel, "name": name}})
+
+
+def test_a_governance_admin_binds_the_channel_from_inside_and_another_install_takes_nothing_over(sqlite_url,
+                                                                                                 monkeypatch):
     app = TeamsApp(sqlite_url, monkeypatch, governance_known=False)
     try:
         members = [fake_member(user_id, email.split("@")[0], email) for email, user_id in TEAMS_IDS.items()]
+        attacker_team, attacker_channel = "19:general0evil@thread.tacv2", "19:governance0evil@thread.tacv2"
         app.fake.add_team(TEAM, [(TEAM, None), (GOVERNANCE, "governance"), (OPS, "cx-ops")], members)
-        installed = app.activity(ADMIN, type="installationUpdate", action="add",
-                                 conversation={"id": TEAM, "conversationType": "channel", "isGroup": True,
-                                               "tenantId": TENANT},
-                                 channelData={"tenant": {"id": TENANT}, "team": {"id": TEAM, "name": "CX"}})
-        assert app.post(installed) in (200, 201)
-        assert [c.path for c in app.fake.calls_to("get_teams_channels")] == [f"/v3/teams/{TEAM}/conversations"]
-        store = app.platform.store
-        assert [store.channel(name).conversation.id for name in ("General", "governance", "#cx-ops")] == [
-            TEAM, GOVERNANCE, OPS]
+        app.fake.add_team(attacker_team, [(attacker_team, None), (attacker_channel, "governance")], members)
+        for team in (TEAM, attacker_team):  # installs learn nothing, in any team
+            installed = app.activity(EMPLOYEE, type="installationUpdate", action="add",
+                                     conversation={"id": team, "conversationType": "channel", "isGroup": True,
+                                                   "tenantId": TENANT},
+                                     channelData={"tenant": {"id": TENANT}, "team": {"id": team, "name": "x"}})
+            assert app.post(installed) in (200, 201)
+        assert app.fake.calls_to("get_teams_channels") == [] and app.platform.store.channel("governance") is None
+        for email in (EMPLOYEE, ADMIN):
+            app.write(email, "hej")  # known from their personal chat
 
-        app.write(EMPLOYEE, "Faktury przepisuję ręcznie")  # the governance channel, by its name in the settings
+        assert app.post(in_channel(app, EMPLOYEE, attacker_channel, "channel here", team=attacker_team,
+                                   name="governance")) in (200, 201)  # not an admin: refused, privately
+        assert app.fake.current_activities(attacker_channel) == []
+        assert "Tylko administrator governance" in activity_text(app.seen(EMPLOYEE)[-1])
+
+        assert app.post(in_channel(app, ADMIN, GOVERNANCE, "channel here", name="governance")) in (200, 201)
+        [confirmation] = app.fake.current_activities(GOVERNANCE)
+        assert "To jest teraz kanał governance" in activity_text(confirmation)
+
+        installed = app.activity(EMPLOYEE, type="installationUpdate", action="add",  # a later install elsewhere
+                                 conversation={"id": attacker_team, "conversationType": "channel", "isGroup": True,
+                                               "tenantId": TENANT},
+                                 channelData={"tenant": {"id": TENANT}, "team": {"id": attacker_team, "name": "x"}})
+        app.post(installed)
+        app.post(in_channel(app, EMPLOYEE, attacker_channel, "Faktury przepisuję ręcznie", team=attacker_team,
+                            name="governance"))  # a report written there: filed, the notice goes to the bound channel
         assert "F-1" in activity_text(app.fake.current_activities(GOVERNANCE)[-1])
-        app.platform.bot.run_job(lambda turn: turn.post("cx-ops", "en", lambda _: Message(text="Digest is out")))
-        assert [activity_text(a) for a in app.fake.current_activities(OPS)] == ["Digest is out"]
+        assert all("F-1" not in activity_text(a) for a in app.fake.current_activities(attacker_channel))
+        app.platform.bot.run_job(lambda turn: turn.post_to_governance(lambda _: Message(text="Notice")))
+        assert activity_text(app.fake.current_activities(GOVERNANCE)[-1]) == "Notice"
         assert app.fake.current_activities(TEAM) == []  # nothing said in General: the install is silent there
     finally:
         app.stop()

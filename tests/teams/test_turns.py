@@ -118,6 +118,17 @@ def test_a_greeting_gets_the_help(sqlite_url, monkeypatch):
     run(sqlite_url, monkeypatch, scenario)
 
 
+def sent_card_id(world, email: str) -> str:
+    """The id Teams gave the last card the bot sent to this person (what a click on it names as replyToId)."""
+    import json
+
+    from storage.models import OutboxMessage
+
+    with world.db.unit_of_work() as session:
+        rows = session.query(OutboxMessage).filter_by(operation="user", target=email, status="sent")
+        return json.loads(rows.order_by(OutboxMessage.id.desc()).first().sent_ref)["message_id"]
+
+
 def test_a_tag_button_updates_the_card_it_is_on(sqlite_url, monkeypatch):
     async def scenario(world):
         turns = Turns(world)
@@ -129,11 +140,12 @@ def test_a_tag_button_updates_the_card_it_is_on(sqlite_url, monkeypatch):
         tag = next(a for a in walk(card) if a.get("type") == "Action.Submit" and a.get("title") == "Manual workaround")
         assert tag["data"][SUBMIT_KEY]["kind"] == "click"  # what Teams sends back as the activity's value
 
-        submit = turns.says(EMPLOYEE_EN, value=tag["data"], reply_to_id="1700000000042")
+        card_id = sent_card_id(world, EMPLOYEE_EN)
+        submit = turns.says(EMPLOYEE_EN, value=tag["data"], reply_to_id=card_id)
         flow = await turns.send(submit)
         await flow.assert_no_reply(timeout=200)  # the card changes in place; nothing new is posted
         updated = turns.adapter.updated_activities[-1]
-        assert updated.id == "1700000000042" and updated.conversation.id == personal(EMPLOYEE_EN)
+        assert updated.id == card_id and updated.conversation.id == personal(EMPLOYEE_EN)
         assert "Optional: whose experience does it affect?" in activity_text(updated.serialize())  # the next tag
         with world.db.unit_of_work() as session:
             assert session.query(Friction).one().kind == "workaround"
