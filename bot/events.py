@@ -15,6 +15,9 @@ class Actor:
     display_name: str = ""
 
 
+GREETINGS = frozenset({"help", "pomoc", "?", "hi", "hello", "cześć", "czesc", "hej"})
+
+
 @dataclass(frozen=True)
 class CommandEvent:
     """A command typed, or chosen from a menu. ``quoted`` is the text of a message the person
@@ -50,3 +53,11 @@ class ButtonAnswer:
 
 
 InboundEvent = CommandEvent | FormSubmission | ButtonAnswer
+
+
+def free_text_event(actor: Actor, text: str, **place) -> CommandEvent:
+    """What a person writes to the bot that is not a command: a greeting (or a call for help) gets the
+    help; anything else is their friction report, as typed. Every adapter reads free text this way."""
+    if text.lower().strip("!.") in GREETINGS:
+        return CommandEvent(actor=actor, command="/xgov", text="help", **place)
+    return CommandEvent(actor=actor, command="/friction", text=text, **place)

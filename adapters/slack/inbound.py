@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from adapters.slack.blocks import form_values, parse_action_id
 from adapters.slack.ingress import DELIVERY_KEY
-from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission
+from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission, free_text_event
 from bot.messages import MessageRef
 
-HELP_WORDS = frozenset({"help", "pomoc", "?", "hi", "hello", "cześć", "czesc", "hej"})
 REPORT_SHORTCUTS = ("report_friction", "report_friction_new")  # on a message; anywhere (manifest.yml)
 
 
@@ -91,7 +90,4 @@ def direct_message_event(body: dict, actor: Actor) -> CommandEvent | None:
     text = unescape(event.get("text") if isinstance(event.get("text"), str) else "").strip()
     if not text:
         return None
-    delivery = body.get("event_id", "")
-    if text.lower().strip("!.") in HELP_WORDS:
-        return CommandEvent(actor=actor, command="/xgov", text="help", delivery_id=delivery)
-    return CommandEvent(actor=actor, command="/friction", text=text, delivery_id=delivery)
+    return free_text_event(actor, text, delivery_id=body.get("event_id", ""))

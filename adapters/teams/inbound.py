@@ -11,10 +11,9 @@ import html
 import re
 
 from adapters.teams.cards import Click, FormCancel, FormSubmit, parse_submit
-from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission, InboundEvent
+from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission, InboundEvent, free_text_event
 from bot.messages import MessageRef
 
-HELP_WORDS = frozenset({"help", "pomoc", "?", "hi", "hello", "cześć", "czesc", "hej"})
 PERSONAL, CHANNEL, GROUP_CHAT = "personal", "channel", "groupChat"
 # Teams' own markup in a message's HTML (formatting, mentions, emoji); anything else between < and >
 # is what the person typed and is kept, e.g. "<script>" or "<!channel>".
@@ -82,9 +81,7 @@ def text_event(text: str, actor: Actor, *, subcommands, delivery: str = "", chan
     first = text.split(maxsplit=1)[0].lower()
     if first in subcommands:
         return CommandEvent(actor=actor, command="/xgov", text=text, **place)
-    if text.lower().strip("!.") in HELP_WORDS:
-        return CommandEvent(actor=actor, command="/xgov", text="help", **place)
-    return CommandEvent(actor=actor, command="/friction", text=text, **place)
+    return free_text_event(actor, text, **place)
 
 
 def submit_event(value: object, actor: Actor, message: MessageRef | None, *, delivery: str = "") -> InboundEvent | None:
