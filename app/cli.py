@@ -24,24 +24,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_org_import(args: argparse.Namespace) -> int:
-    from app.org_import import PeopleImportError, import_people
-    from storage.db import Database
-    from storage.migrate import upgrade
-
-    settings = settings_from(args)
-    upgrade(settings.database_url)
-    db = Database(settings.database_url)
-    try:
-        with db.unit_of_work() as session:
-            added = import_people(session, Path(args.file))
-    except PeopleImportError as problem:
-        print(f"Nothing imported: {problem}", file=sys.stderr)
-        return 2
-    print(f"Imported {added} people.")
-    return 0
-
-
 def cmd_chat(args: argparse.Namespace) -> int:
     from adapters.console.chat import ConsoleChat
     from app.wiring import console_bot
@@ -132,9 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="migrate the database to the newest schema").set_defaults(func=cmd_db_upgrade)
 
     org = commands.add_parser("org", help="the organisation directory").add_subparsers(dest="org_command", required=True)
-    org_import = org.add_parser("import", help="import people from a CSV file")
-    org_import.add_argument("file")
-    org_import.set_defaults(func=cmd_org_import)
+    from app import org_cli
+
+    org_cli.register(commands, org)
 
     chat = commands.add_parser("chat", help="chat with the bot in this terminal as a person")
     chat.add_argument("--as", dest="as_email", required=True, metavar="EMAIL")

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     send_threads: int = Field(default=8, ge=1, le=64, description="Threads sending the outbox in xgov run.")
     process_silent_seconds: float = Field(default=30.0, gt=0, description="A process silent this long is taken "
                                                                           "for dead: its messages in flight are checked.")
+    enrol: str = Field(default="ask", description="Someone who writes to the bot but is not in the directory: ask "
+                                                  "(offered a button to join as an employee without a unit), auto "
+                                                  "(joins at once, the message goes through) or off (told to ask "
+                                                  "the governance team). Governance is told of each who joins.")
     leader_poll_seconds: float = Field(default=5.0, gt=0, description="How often a follower tries to become the "
                                                                       "scheduler.")
 
@@ -48,6 +52,13 @@ class Settings(BaseSettings):
     def _known_platform(cls, value: str) -> str:
         if value not in ("console", "slack", "teams"):
             raise ValueError(f"XGOV_PLATFORM must be console, slack or teams, not {value!r}")
+        return value
+
+    @field_validator("enrol")
+    @classmethod
+    def _known_enrol(cls, value: str) -> str:
+        if value not in ("ask", "auto", "off"):
+            raise ValueError(f"XGOV_ENROL must be ask, auto or off, not {value!r}")
         return value
 
     @field_validator("quiet_hours", "workdays", "days_off")

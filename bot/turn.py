@@ -62,12 +62,16 @@ class Turn:
 
     def tell_each(self, emails: list[str], build: MessageBuilder) -> None:
         """Send the same message to each of these people, each in their own language (after their
-        quiet hours, from a job): one query for all of them, the message built once per language."""
+        quiet hours, from a job): one query for all of them, the message built once per language.
+        Nobody deactivated in the directory is sent anything (surveys, reminders, nudges, notices)."""
         known = recipients_settings(session=self.session, emails=emails)
         payloads: dict[str, str] = {}
         not_before: dict[str | None, datetime] = {}
         for email in emails:
-            locale, zone = known.get(normalise_email(email), (None, None))
+            locale, zone, active = known.get(normalise_email(email), (None, None, True))
+            if not active:  # deactivated: left the organisation, so nothing more reaches them
+                log.info("not sent to %s: deactivated in the directory", email)
+                continue
             locale = locale or self.settings.default_locale
             if locale not in payloads:
                 payloads[locale] = _json(codec.message_to_dict(build(translator(locale))))

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -72,6 +73,21 @@ class Person(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # false: left the organisation
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DirectoryChange(Base):
+    """Who changed the directory, how and when (a CSV sync, a command, chat, SCIM): one row per change."""
+
+    __tablename__ = "directory_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(320))  # an admin's e-mail, or the tool: "csv-sync", "cli", "scim"
+    source: Mapped[str] = mapped_column(String(16))  # csv | cli | chat | scim | enrol
+    action: Mapped[str] = mapped_column(String(32))  # added | changed | grant | revoke | move | deactivated | ...
+    person_email: Mapped[str] = mapped_column(String(320), index=True)
+    detail: Mapped[str | None] = mapped_column(Text)
 
 
 class PersonRole(Base):

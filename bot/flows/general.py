@@ -34,3 +34,9 @@ def on_dashboard(turn: Turn, event: CommandEvent) -> None:
     token = make_token(session=turn.session, secret=turn.settings.web_secret, email=turn.actor.email)
     url = dashboard_url(turn.settings.public_url, token)
     turn.reply(partial(general_messages.dashboard_link, url=url, days=turn.settings.dashboard_link_days))
+
+
+def on_joined(turn: Turn, event) -> None:
+    """The "Join xgov" button (XGOV_ENROL=ask): the person is in the directory by now."""
+    turn.reply(partial(general_messages.done, _msg=N_("You are in xgov now. Send your message again, or write "
+                                                      "/xgov help to see what I can do.")))
