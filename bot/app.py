@@ -148,7 +148,7 @@ class XgovBot:
             turn = Turn(session=session, actor=None, locale=self.settings.default_locale, settings=self.settings,
                         now=self.clock(), platform=self.platform,
                         batch=f"{self.platform}:{event.delivery_id}:answer" if event.delivery_id else "")
-            turn.tell(event.actor.email, lambda _: message)
+            turn.answer(event.actor.email, message)
             turn.store_outbox()
         turn.deliver(self.sender, self.port)
 

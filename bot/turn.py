@@ -56,6 +56,11 @@ class Turn:
     def reply(self, build: MessageBuilder) -> None:
         self._queue(store.USER, self.actor.email, codec.message_to_dict(build(self._)))
 
+    def answer(self, email: str, message: Message) -> None:
+        """Answer whoever just wrote (a stranger, a leaver, a refusal): asked for, so sent whatever the
+        directory says of them, and now."""
+        self._queue(store.USER, email, codec.message_to_dict(message))
+
     def tell(self, email: str, build: MessageBuilder) -> None:
         """Send to another person, in that person's language (after their quiet hours, from a job)."""
         self.tell_each([email], build)
