@@ -32,6 +32,16 @@ FORMS: dict[str, tuple[str, str]] = {
     "friction.triage": (GOVERNANCE, TRIAGE_ADMINS_ONLY),
 }
 
+# Open to every active person: their own things, or checked inside per item (an owner's assignment; a
+# policy added, not listed). tests/test_roles.py fails when a new command is in neither list.
+OPEN_COMMANDS = frozenset({"help", "language", "reports", "policy", "barriers", "assignments", "accept", "decline",
+                           "resolve"})
+OPEN_BUTTONS = frozenset({"friction.new", "friction.kind", "friction.experience", "friction.flag", "friction.done",
+                          "friction.hide", "assignment.accept", "assignment.decline", "assignment.resolve",
+                          "survey.start", "survey.answer", "survey.skip", "survey.goto", "survey.change",
+                          "survey.text", "enrol.join"})
+OPEN_FORMS = frozenset({"friction.report", "assignment.decline", "assignment.resolve", "survey.text"})
+
 
 def check(turn: Turn, table: dict[str, tuple[str, str]], key: str) -> None:
     """Refuse (UserError) unless the turn's person holds the role the action needs."""
