@@ -67,6 +67,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     web_app = build_web_app(db=db, settings=settings)
     background = Background(db, settings)
     chosen = args.platform or settings.platform
+    from adapters.scim.web import attach_scim
+
+    if not attach_scim(web_app, db=db, settings=settings, platform=chosen if chosen != "all" else settings.platform):
+        log.info("SCIM provisioning switched off: set XGOV_SCIM_TOKEN to serve /scim/v2")
     if chosen == "console":
         bot, _console = console_bot(settings)
         background.serve(lambda: bot)

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
                                                   "(offered a button to join as an employee without a unit), auto "
                                                   "(joins at once, the message goes through) or off (told to ask "
                                                   "the governance team). Governance is told of each who joins.")
+    scim_token: str = Field(default="", description="Bearer token of SCIM 2.0 provisioning at /scim/v2 (Entra ID, "
+                                                    "Okta); SCIM is off while empty. A long random value.")
+    scim_group_roles: str = Field(default="xgov-governance-admins=governance_admin;xgov-managers=manager;"
+                                          "xgov-owners=owner",
+                                  description="SCIM groups that give a role, as NAME=ROLE separated by ';' (a group "
+                                              "named like a role, e.g. manager, always gives it).")
     leader_poll_seconds: float = Field(default=5.0, gt=0, description="How often a follower tries to become the "
                                                                       "scheduler.")
 

@@ -18,6 +18,10 @@ def upgrade() -> None:
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.add_column(sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False))
         batch_op.add_column(sa.Column('deactivated_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('external_id', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('scim_deleted', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('scim_resource', sa.Text(), nullable=True))
     op.create_table('directory_changes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -30,12 +34,36 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('directory_changes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_directory_changes_person_email'), ['person_email'], unique=False)
+    op.create_table('scim_groups',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('display_name', sa.String(length=200), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
+    sa.Column('role', sa.String(length=32), nullable=True),
+    sa.Column('scim_resource', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scim_groups')),
+    sa.UniqueConstraint('display_name', name=op.f('uq_scim_groups_display_name'))
+    )
+    op.create_table('scim_group_members',
+    sa.Column('group_id', sa.String(length=64), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['group_id'], ['scim_groups.id'], name=op.f('fk_scim_group_members_group_id_scim_groups')),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_scim_group_members_person_id_people')),
+    sa.PrimaryKeyConstraint('group_id', 'person_id', name=op.f('pk_scim_group_members'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('scim_group_members')
+    op.drop_table('scim_groups')
     with op.batch_alter_table('directory_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_directory_changes_person_email'))
     op.drop_table('directory_changes')
     with op.batch_alter_table('people', schema=None) as batch_op:
+        batch_op.drop_column('scim_resource')
+        batch_op.drop_column('updated_at')
+        batch_op.drop_column('scim_deleted')
+        batch_op.drop_column('external_id')
         batch_op.drop_column('deactivated_at')
         batch_op.drop_column('active')
