@@ -13,7 +13,7 @@ import logging
 import uuid
 
 from aiohttp import web
-from scim2_models import ScimProvider, ServiceProviderConfig, UnauthorizedException
+from scim2_models import ScimPolicy, ScimProvider, ServiceProviderConfig, UnauthorizedException
 from scim2_server.applications.base import BaseApplication
 from scim2_server.handler import ScimHandler
 from scim2_server.requests import ScimRequest
@@ -44,6 +44,11 @@ CONFIG = {
                                "description": "The value of XGOV_SCIM_TOKEN as a bearer token", "primary": True}],
 }
 
+# Entra ID removes members by a value instead of a path filter, and adds through a path filter that matches
+# nothing yet; both are read as Entra means them (scim2-models' policy), everything else strictly.
+ENTRA_TOLERANT = ScimPolicy(remove_value_as_filter=ScimPolicy.RemoveValue.apply,
+                            unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create)
+
 
 def group_roles(settings: Settings) -> dict[str, str]:
     """Group display name (lower case) -> role: each role's own name, and XGOV_SCIM_GROUP_ROLES."""
@@ -57,7 +62,7 @@ def group_roles(settings: Settings) -> dict[str, str]:
 class ScimEndpoint(BaseApplication):
     def __init__(self, *, db: Database, settings: Settings, clock: Clock, platform: str) -> None:
         provider = ScimProvider.from_discovery(load_default_schemas().values(), load_default_resource_types().values(),
-                                               config=ServiceProviderConfig.model_validate(CONFIG))
+                                               config=ServiceProviderConfig.model_validate(CONFIG), policy=ENTRA_TOLERANT)
         super().__init__(provider, ScimService(provider))
         self.db, self.settings, self.clock, self.platform = db, settings, clock, platform
         self.roles = group_roles(settings)
