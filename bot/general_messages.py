@@ -21,6 +21,9 @@ HELP_COMMANDS = (
     ("/xgov policy add KIND EMAIL TITLE", N_("Governance: add a policy, decision or process and its owner.")),
     ("/xgov barriers", N_("Recurring barriers: policies ranked by the reports traced to them.")),
     ("/xgov dashboard", N_("Governance: a private link to the dashboard of the weekly digest.")),
+    ("/xgov people list|show|grant|revoke|move|deactivate|reactivate",
+     N_("Governance: the people in the directory, their roles and units; leavers and returns.")),
+    ("/xgov team", N_("Managers: your team's latest pulse results (only when enough people answered).")),
     ("/xgov language pl|en", N_("Choose your language.")),
     ("/xgov help", N_("This help.")),
 )

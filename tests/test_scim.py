@@ -79,6 +79,9 @@ def test_the_bearer_token_is_required(served):
     assert call(running, "GET", "/ServiceProviderConfig", token="")[0] == 200  # RFC 7643 §5: no auth
     status, found = call(running, "GET", f'/Users?filter=userName eq "{EMPLOYEE}"')
     assert status == 200 and found["totalResults"] == 1 and found["Resources"][0]["userName"] == EMPLOYEE
+    status, searched = call(running, "POST", "/Users/.search", {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": 'userName sw "ewa"'})
+    assert status == 200 and [r["userName"] for r in searched["Resources"]] == [EMPLOYEE]
 
 
 def test_scim_is_off_without_a_token(sqlite_url):
