@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.org_csv import CsvRefused, PersonRow, Problem
@@ -14,7 +14,7 @@ from bot.errors import N_, UserError
 from bot.flows import people as people_flow
 from bot.services import directory, people
 from bot.turn import Turn
-from storage.models import OrgUnit, Person, PersonRole
+from storage.models import DirectoryChange, OrgUnit, Person, PersonRole
 
 FIELDS = ("name", "org_unit", "manager_email", "roles", "locale", "active")
 
@@ -184,11 +184,9 @@ def apply_sync(turn: Turn, rows: list[PersonRow], plan: SyncPlan, by: people.Cha
         session.scalar(select(OrgUnit).where(OrgUnit.name == unit)).parent_id = session.scalar(
             select(OrgUnit.id).where(OrgUnit.name == parent))
     by_email = {row.email: row for row in rows}
-    steps = [(item, _add) for item in plan.added]
-    if not only_additions:
-        steps += [(item, _change_except_revokes) for item in plan.changed]
-        steps += [(item, _revoke) for item in plan.changed]
-    steps += [(item, _manager) for item in plan.added]
+    _add_all(turn, [by_email[item.email] for item in plan.added], plan.added, by)
+    steps = [] if only_additions else [(item, _change_except_revokes) for item in plan.changed]
+    steps += [] if only_additions else [(item, _revoke) for item in plan.changed]
     for item, step in steps:
         _at_line(item.line, lambda: step(turn, item, by_email[item.email], by))
     for item in ([] if only_additions else plan.deactivated):
@@ -203,15 +201,29 @@ def _at_line(line: int, action) -> None:
         raise CsvRefused([Problem(line, "", problem.msgid, problem.params)]) from problem
 
 
-def _add(turn: Turn, item: PersonPlan, row: PersonRow, by: people.ChangedBy) -> None:
-    directory.add_person(session=turn.session, email=row.email, name=row.name, org_unit=row.org_unit,
-                         roles=row.roles, locale=row.locale)
-    people.record(turn.session, by, turn.now, "added", row.email, _describe(item.differences))
-
-
-def _manager(turn: Turn, item: PersonPlan, row: PersonRow, by: people.ChangedBy) -> None:
-    if row.manager_email:
-        directory.set_manager(session=turn.session, email=row.email, manager_email=row.manager_email)
+def _add_all(turn: Turn, rows: list[PersonRow], items: list[PersonPlan], by: people.ChangedBy) -> None:
+    """New people in a few statements (5,000 in one sync), then their roles, managers and records."""
+    if not rows:
+        return
+    session = turn.session
+    units = dict(session.execute(select(OrgUnit.name, OrgUnit.id)).all())
+    session.execute(insert(Person.__table__), [
+        {"email": row.email, "name": row.name, "locale": row.locale, "org_unit_id": units.get(row.org_unit),
+         "timezone": "Europe/Warsaw", "locale_chosen": False, "active": True, "scim_deleted": False}
+        for row in rows])
+    managers = {row.manager_email for row in rows if row.manager_email}
+    ids = dict(session.execute(select(Person.email, Person.id)
+                               .where(Person.email.in_(sorted({r.email for r in rows} | managers)))).all())
+    session.execute(insert(PersonRole.__table__), [{"person_id": ids[row.email], "role": role}
+                                                   for row in rows for role in row.roles])
+    with_manager = [{"pid": ids[row.email], "mid": ids[row.manager_email]} for row in rows if row.manager_email]
+    if with_manager:
+        session.execute(update(Person.__table__).where(Person.__table__.c.id == bindparam("pid"))
+                        .values(manager_id=bindparam("mid")), with_manager)
+    if items:
+        session.execute(insert(DirectoryChange.__table__), [
+            {"at": turn.now, "actor": by.actor, "source": by.source, "action": "added", "person_email": item.email,
+             "detail": _describe(item.differences)} for item in items])
 
 
 def _change_except_revokes(turn: Turn, item: PersonPlan, row: PersonRow, by: people.ChangedBy) -> None:
