@@ -148,3 +148,12 @@ def test_the_last_governance_admin_is_not_deactivated(setup, capsys):
     assert "nobody would be an active governance admin" in capsys.readouterr().err
     with db.unit_of_work() as session:
         assert directory.get_person(session=session, email="gosia@example.pl").active
+
+
+def test_a_file_that_cannot_be_read_is_told_not_traced(sqlite_url, tmp_path, capsys):
+    assert _sync(sqlite_url, tmp_path / "missing.csv") == 2
+    assert "The file cannot be read: No such file or directory" in capsys.readouterr().err
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(HEADER.encode() + "ewa@example.pl,Ewa Łęcka,,,,,\n".encode("cp1250"))
+    assert _sync(sqlite_url, latin) == 2
+    assert "not UTF-8 text; save it as CSV UTF-8" in capsys.readouterr().err
