@@ -37,9 +37,11 @@ def tell_managers(turn: Turn, wave_id: int) -> int:
     """After a pulse wave closes: each active manager whose team reached k gets its results. Returns how many."""
     if waves.get_wave(session=turn.session, wave_id=wave_id).definition.kind != TEAM_KIND:
         return 0
-    told = 0
+    told, by_unit = 0, {}
     for email, unit in _managers_and_units(turn):
-        found = team_results(turn, wave_id, unit)
+        if unit not in by_unit:  # several managers of one unit: computed once
+            by_unit[unit] = team_results(turn, wave_id, unit)
+        found = by_unit[unit]
         if found is not None:
             turn.tell(email, partial(team_message, *found, unit))
             told += 1
