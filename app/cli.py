@@ -17,24 +17,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_org_import(args: argparse.Namespace) -> int:
-    from app.org_import import PeopleImportError, import_people
-    from storage.db import Database
-    from storage.migrate import upgrade
-
-    settings = settings_from(args)
-    upgrade(settings.database_url)
-    db = Database(settings.database_url)
-    try:
-        with db.unit_of_work() as session:
-            added = import_people(session, Path(args.file))
-    except PeopleImportError as problem:
-        print(f"Nothing imported: {problem}", file=sys.stderr)
-        return 2
-    print(f"Imported {added} people.")
-    return 0
-
-
 def cmd_chat(args: argparse.Namespace) -> int:
     from adapters.console.chat import ConsoleChat
     from app.wiring import console_bot
@@ -78,6 +60,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     web_app = build_web_app(db=db, settings=settings)
     background = Background(db, settings)
     chosen = args.platform or settings.platform
+    from adapters.scim.web import attach_scim
+
+    if not attach_scim(web_app, db=db, settings=settings, platform=chosen if chosen != "all" else settings.platform):
+        log.info("SCIM provisioning switched off: set XGOV_SCIM_TOKEN to serve /scim/v2")
     if chosen == "console":
         bot, _console = console_bot(settings)
         background.serve(lambda: bot)
@@ -125,9 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="migrate the database to the newest schema").set_defaults(func=cmd_db_upgrade)
 
     org = commands.add_parser("org", help="the organisation directory").add_subparsers(dest="org_command", required=True)
-    org_import = org.add_parser("import", help="import people from a CSV file")
-    org_import.add_argument("file")
-    org_import.set_defaults(func=cmd_org_import)
+    from app import org_cli
+
+    org_cli.register(commands, org)
 
     chat = commands.add_parser("chat", help="chat with the bot in this terminal as a person")
     chat.add_argument("--as", dest="as_email", required=True, metavar="EMAIL")

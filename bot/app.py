@@ -6,18 +6,19 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Callable, TypeVar
 
-from bot import general_messages
+from bot import access, general_messages, people_messages
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.errors import UserError
 from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission, InboundEvent
-from bot.flows import general, home, ownership, reporting, surveying, triage
+from bot.flows import general, home, ownership, people, reporting, surveying, team, triage
 from bot.i18n import normalise_locale, translator
 from bot.messages import Message
 from bot.outbox.processes import new_process_id
 from bot.outbox.sender import OutboxSender
 from bot.ports import ChatPort, Unreachable
 from bot.services import deliveries
+from bot.services import people as people_service
 from bot.services.directory import PersonView, find_person, follow_platform_locale
 from bot.turn import Turn
 from storage.db import Database
@@ -39,6 +40,8 @@ XGOV_SUBCOMMANDS: dict[str, Callable] = {
     "accept": ownership.on_accept_command,
     "decline": ownership.on_decline_command,
     "resolve": ownership.on_resolve_command,
+    "people": people.on_people_command,
+    "team": team.on_team_command,
 }
 BUTTONS: dict[str, Callable] = {
     "friction.new": home.on_new_report_button,
@@ -57,6 +60,7 @@ BUTTONS: dict[str, Callable] = {
     "survey.goto": surveying.on_goto,
     "survey.change": surveying.on_change,
     "survey.text": surveying.on_text_button,
+    "enrol.join": general.on_joined,
 }
 FORMS: dict[str, Callable] = {
     "friction.report": reporting.on_report_form,
@@ -154,29 +158,48 @@ class XgovBot:
             turn = Turn(session=session, actor=None, locale=self.settings.default_locale, settings=self.settings,
                         now=self.clock(), platform=self.platform,
                         batch=f"{self.platform}:{event.delivery_id}:answer" if event.delivery_id else "")
-            turn.tell(event.actor.email, lambda _: message)
+            turn.answer(event.actor.email, message)
             turn.store_outbox()
         turn.deliver(self.sender, self.port)
 
     def view_for(self, actor: Actor, build: Callable[[Turn], list[Message]]) -> list[Message]:
         """What a person sees on a page of their own (Slack's App Home), read in one unit of work."""
         with self.db.unit_of_work() as session:
-            turn, stranger = self._start_turn(session, CommandEvent(actor=actor, command=""))
+            turn, stranger = self._start_turn(session, CommandEvent(actor=actor, command=""), may_enrol=False)
             return [stranger] if turn is None else build(turn)
 
-    def _start_turn(self, session, event: InboundEvent) -> tuple[Turn | None, Message | None]:
-        """The turn of a person in the directory, or (None, the message telling a stranger why not)."""
+    def _start_turn(self, session, event: InboundEvent, *,
+                    may_enrol: bool = True) -> tuple[Turn | None, Message | None]:
+        """The turn of an active person in the directory (enrolled first if XGOV_ENROL says so), or
+        (None, the message telling a stranger or a leaver why not)."""
         person = find_person(session=session, email=event.actor.email)
         reported = normalise_locale(event.actor.locale)
+        enrolled = person is None and may_enrol and self._may_enrol(event)
+        if enrolled:
+            person = people_service.enrol(session=session, email=event.actor.email, now=self.clock(),
+                                          name=event.actor.display_name, locale=reported)
         if person is None:
-            locale = reported or self.settings.default_locale
-            return None, general_messages.not_in_directory(translator(locale), email=event.actor.email)
+            _ = translator(reported or self.settings.default_locale)
+            if self.settings.enrol == "ask" and may_enrol:
+                return None, people_messages.enrol_question(_, email=event.actor.email)
+            return None, general_messages.not_in_directory(_, email=event.actor.email)
+        if not person.active:
+            return None, people_messages.deactivated_refusal(translator(self._locale_of(person, reported)))
         if reported and reported != person.locale and not person.locale_chosen:
             follow_platform_locale(session=session, email=person.email, locale=reported)
         turn = Turn(session=session, actor=person, locale=self._locale_of(person, reported),
                     settings=self.settings, now=self.clock(), platform=self.platform,
                     batch=f"{self.platform}:{event.delivery_id}" if event.delivery_id else "")
+        if enrolled:
+            turn.post_to_governance(partial(people_messages.enrolled_notice, person))
         return turn, None
+
+    def _may_enrol(self, event: InboundEvent) -> bool:
+        """auto: anyone who writes joins; ask: who pressed "Join xgov"; off: nobody."""
+        if self.settings.enrol == "auto":
+            return True
+        return (self.settings.enrol == "ask" and isinstance(event, ButtonAnswer)
+                and event.action_id == "enrol.join")
 
     def _locale_of(self, person: PersonView, reported: str | None) -> str:
         if person.locale_chosen and person.locale:
@@ -187,8 +210,10 @@ class XgovBot:
         if isinstance(event, CommandEvent):
             self._route_command(turn, event)
         elif isinstance(event, ButtonAnswer):
+            access.check(turn, access.BUTTONS, event.action_id)
             self._lookup(BUTTONS, event.action_id)(turn, event)
         elif isinstance(event, FormSubmission):
+            access.check(turn, access.FORMS, event.form_id)
             self._lookup(FORMS, event.form_id)(turn, event)
 
     @staticmethod
@@ -211,6 +236,7 @@ class XgovBot:
         if handler is None:
             general.on_unknown(turn, f"/xgov {sub}")
             return
+        access.check(turn, access.COMMANDS, sub.lower() or "help")
         handler(turn, replace(event, text=rest.strip()))
 
     def _refusal(self, event: InboundEvent, refusal: UserError) -> Prepared:

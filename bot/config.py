@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     send_threads: int = Field(default=8, ge=1, le=64, description="Threads sending the outbox in xgov run.")
     process_silent_seconds: float = Field(default=30.0, gt=0, description="A process silent this long is taken "
                                                                           "for dead: its messages in flight are checked.")
+    enrol: str = Field(default="ask", description="Someone who writes to the bot but is not in the directory: ask "
+                                                  "(offered a button to join as an employee without a unit), auto "
+                                                  "(joins at once, the message goes through) or off (told to ask "
+                                                  "the governance team). Governance is told of each who joins.")
+    scim_token: str = Field(default="", description="Bearer token of SCIM 2.0 provisioning at /scim/v2 (Entra ID, "
+                                                    "Okta); SCIM is off while empty. A long random value.")
+    scim_group_roles: str = Field(default="xgov-governance-admins=governance_admin;xgov-managers=manager;"
+                                          "xgov-owners=owner",
+                                  description="SCIM groups that give a role, as NAME=ROLE separated by ';' (a group "
+                                              "named like a role, e.g. manager, always gives it).")
     leader_poll_seconds: float = Field(default=5.0, gt=0, description="How often a follower tries to become the "
                                                                       "scheduler.")
 
@@ -50,6 +60,13 @@ class Settings(BaseSettings):
     def _known_platform(cls, value: str) -> str:
         if value not in ("console", "slack", "teams"):
             raise ValueError(f"XGOV_PLATFORM must be console, slack or teams, not {value!r}")
+        return value
+
+    @field_validator("enrol")
+    @classmethod
+    def _known_enrol(cls, value: str) -> str:
+        if value not in ("ask", "auto", "off"):
+            raise ValueError(f"XGOV_ENROL must be ask, auto or off, not {value!r}")
         return value
 
     @field_validator("quiet_hours", "workdays", "days_off")

@@ -22,6 +22,9 @@ HELP_COMMANDS = (
     ("/xgov barriers", N_("Recurring barriers: policies ranked by the reports traced to them.")),
     ("/xgov dashboard", N_("Governance: a private link to the dashboard of the weekly digest.")),
     ("/xgov channel here [pl|en]", N_("Governance: make the channel you write this in a governance channel.")),
+    ("/xgov people list|show|grant|revoke|move|deactivate|reactivate",
+     N_("Governance: the people in the directory, their roles and units; leavers and returns.")),
+    ("/xgov team", N_("Managers: your team's latest pulse results (only when enough people answered).")),
     ("/xgov language pl|en", N_("Choose the language xgov writes to you in: pl or en.")),
     ("/xgov help", N_("What xgov understands: every command in one message.")),
 )

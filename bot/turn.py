@@ -57,18 +57,27 @@ class Turn:
     def reply(self, build: MessageBuilder) -> None:
         self._queue(store.USER, self.actor.email, codec.message_to_dict(build(self._)))
 
+    def answer(self, email: str, message: Message) -> None:
+        """Answer whoever just wrote (a stranger, a leaver, a refusal): asked for, so sent whatever the
+        directory says of them, and now."""
+        self._queue(store.USER, email, codec.message_to_dict(message))
+
     def tell(self, email: str, build: MessageBuilder) -> None:
         """Send to another person, in that person's language (after their quiet hours, from a job)."""
         self.tell_each([email], build)
 
     def tell_each(self, emails: list[str], build: MessageBuilder) -> None:
         """Send the same message to each of these people, each in their own language (after their
-        quiet hours, from a job): one query for all of them, the message built once per language."""
+        quiet hours, from a job): one query for all of them, the message built once per language.
+        Nobody deactivated in the directory is sent anything (surveys, reminders, nudges, notices)."""
         known = recipients_settings(session=self.session, emails=emails)
         payloads: dict[str, str] = {}
         not_before: dict[str | None, datetime] = {}
         for email in emails:
-            locale, zone = known.get(normalise_email(email), (None, None))
+            locale, zone, active = known.get(normalise_email(email), (None, None, True))
+            if not active:  # deactivated: left the organisation, so nothing more reaches them
+                log.info("not sent to %s: deactivated in the directory", email)
+                continue
             locale = locale or self.settings.default_locale
             if locale not in payloads:
                 payloads[locale] = _json(codec.message_to_dict(build(translator(locale))))

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -73,6 +74,45 @@ class Person(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # false: left the organisation
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    external_id: Mapped[str | None] = mapped_column(String(200))  # the identity provider's id (SCIM externalId)
+    scim_deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # SCIM DELETE: hidden, kept
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # by SCIM writes (meta.lastModified)
+    scim_resource: Mapped[str | None] = mapped_column(Text)  # the other attributes the provider sent (JSON)
+
+
+class DirectoryChange(Base):
+    """Who changed the directory, how and when (a CSV sync, a command, chat, SCIM): one row per change."""
+
+    __tablename__ = "directory_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(320))  # an admin's e-mail, or the tool: "csv-sync", "cli", "scim"
+    source: Mapped[str] = mapped_column(String(16))  # csv | cli | chat | scim | enrol
+    action: Mapped[str] = mapped_column(String(32))  # added | changed | grant | revoke | move | deactivated | ...
+    person_email: Mapped[str] = mapped_column(String(320), index=True)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ScimGroup(Base):
+    """A group pushed by the identity provider (SCIM); a group whose name maps to a role gives its members
+    that role (XGOV_SCIM_GROUP_ROLES)."""
+
+    __tablename__ = "scim_groups"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200), unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(32))
+    scim_resource: Mapped[str | None] = mapped_column(Text)  # the other attributes the provider sent (JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ScimGroupMember(Base):
+    __tablename__ = "scim_group_members"
+    group_id: Mapped[str] = mapped_column(ForeignKey("scim_groups.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
 
 
 class PersonRole(Base):

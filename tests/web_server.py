@@ -20,8 +20,8 @@ def free_port() -> int:
 
 
 class RunningApp:
-    def __init__(self, app: web.Application) -> None:
-        self.port = free_port()
+    def __init__(self, app: web.Application, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self._loop = asyncio.new_event_loop()
         self._runner = web.AppRunner(app, **RUNNER_OPTIONS)  # the access log as `xgov run` writes it

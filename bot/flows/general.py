@@ -10,7 +10,6 @@ from bot.i18n import normalise_locale
 from bot.services.dashboard_links import dashboard_url, make_token
 from bot.services.channels import bind_channel
 from bot.services.directory import set_locale
-from bot.services.frictions import require_admin
 from bot.turn import Turn
 
 
@@ -47,8 +46,6 @@ def on_channel(turn: Turn, event: CommandEvent) -> None:
     words = event.text.split()
     if not words or words[0].lower() not in HERE_WORDS:
         raise UserError(N_("Write /xgov channel here inside the channel that should become a governance channel."))
-    require_admin(session=turn.session, email=turn.actor.email,
-                  refusal=N_("Only a governance admin can make a channel a governance channel."))
     if not event.channel:
         raise UserError(N_("Write /xgov channel here inside a channel, not in a direct message."))
     locale = normalise_locale(words[1]) if len(words) > 1 else turn.locale
@@ -58,3 +55,9 @@ def on_channel(turn: Turn, event: CommandEvent) -> None:
                         name=event.channel_name, locale=locale, now=turn.now)
     turn.post(view.target, view.locale, partial(general_messages.channel_bound, by=turn.actor.name))
     turn.reply(partial(general_messages.done, _msg=N_("{channel} is now a governance channel."), channel=view.name))
+
+
+def on_joined(turn: Turn, event) -> None:
+    """The "Join xgov" button (XGOV_ENROL=ask): the person is in the directory by now."""
+    turn.reply(partial(general_messages.done, _msg=N_("You are in xgov now. Send your message again, or write "
+                                                      "/xgov help to see what I can do.")))

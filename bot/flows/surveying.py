@@ -8,6 +8,7 @@ from bot import survey_results_messages as results_views
 from bot.digest.compute import data_answers_at
 from bot.errors import N_, UserError
 from bot.events import ButtonAnswer, FormSubmission
+from bot.flows import team
 from bot.services import survey_responses as responses
 from bot.services import survey_results
 from bot.services import survey_waves as waves
@@ -109,6 +110,7 @@ def close_and_report(turn: Turn, wave_id: int) -> None:
     results, definition = wave_results(turn, wave_id)
     evidence = data_evidence(turn) if definition.kind == "diagnostic" else None
     turn.post_to_governance(partial(results_views.results_message, results, definition, evidence=evidence))
+    team.tell_managers(turn, wave_id)
 
 
 def data_evidence(turn: Turn) -> results_views.DataEvidence:

@@ -21,6 +21,7 @@ class PersonView:
     roles: frozenset[str]
     org_unit: str | None
     locale_chosen: bool = False
+    active: bool = True  # false: deactivated (left the organisation); kept so that their reports keep their place
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
@@ -93,15 +94,15 @@ def find_person(*, session: Session, email: str) -> PersonView | None:
     return _view(session, row[0], row[1]) if row else None
 
 
-def recipients_settings(*, session: Session, emails: list[str]) -> dict[str, tuple[str | None, str | None]]:
-    """(locale, time zone) of each of these people who is in the directory, by normalised e-mail,
-    in one query per thousand (a fan-out to everyone asks once, not once a person)."""
+def recipients_settings(*, session: Session, emails: list[str]) -> dict[str, tuple[str | None, str | None, bool]]:
+    """(locale, time zone, active) of each of these people who is in the directory, by normalised
+    e-mail, in one query per thousand (a fan-out to everyone asks once, not once a person)."""
     wanted = sorted({normalise_email(email) for email in emails})
-    found: dict[str, tuple[str | None, str | None]] = {}
+    found: dict[str, tuple[str | None, str | None, bool]] = {}
     for start in range(0, len(wanted), 1000):
-        query = (select(Person.email, Person.locale, Person.timezone)
+        query = (select(Person.email, Person.locale, Person.timezone, Person.active)
                  .where(Person.email.in_(wanted[start:start + 1000])))
-        found.update((email, (locale, zone)) for email, locale, zone in session.execute(query))
+        found.update((email, (locale, zone, bool(active))) for email, locale, zone, active in session.execute(query))
     return found
 
 
@@ -118,7 +119,15 @@ def _view(session: Session, person: Person, unit_name=_NO_UNIT) -> PersonView:
         unit = session.get(OrgUnit, person.org_unit_id) if person.org_unit_id else None
         unit_name = unit.name if unit else None
     return PersonView(id=person.id, email=person.email, name=person.name, locale=person.locale, roles=roles,
-                      org_unit=unit_name, locale_chosen=bool(person.locale_chosen))
+                      org_unit=unit_name, locale_chosen=bool(person.locale_chosen), active=bool(person.active))
+
+
+def require_role(*, session: Session, email: str, role: str, refusal: str) -> PersonView:
+    """The person, if they are active and hold the role; otherwise the refusal (a msgid)."""
+    person = get_person(session=session, email=email)
+    if not person.active or not person.has_role(role):
+        raise UserError(refusal)
+    return person
 
 
 def set_manager(*, session: Session, email: str, manager_email: str) -> None:

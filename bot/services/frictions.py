@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import N_, UserError
-from bot.services.directory import PersonView, get_person
+from bot.services.directory import PersonView, get_person, require_role
 from bot.services.registry import get_policy
 from bot.text_rules import check_reason, check_report_text
 from storage.models import Friction, FrictionEvent, FrictionReporter, Person
@@ -116,10 +116,7 @@ ADMINS_ONLY = N_("Only the governance team can triage and assign reports. Ask a 
 
 
 def require_admin(*, session: Session, email: str, refusal: str = ADMINS_ONLY) -> PersonView:
-    person = get_person(session=session, email=email)
-    if not person.has_role("governance_admin"):
-        raise UserError(refusal)
-    return person
+    return require_role(session=session, email=email, role="governance_admin", refusal=refusal)
 
 
 def triage_and_assign(
@@ -141,6 +138,9 @@ def triage_and_assign(
         raise UserError(N_("F-{id} is {status}, not waiting for triage."), id=friction_id, status=friction.status)
     policy = get_policy(session=session, policy_id=policy_id)
     owner = get_person(session=session, email=owner_email or policy.owner_email)
+    if not owner.active:
+        raise UserError(N_("{name} has left (deactivated in the directory); name another owner: "
+                           "/xgov assign F-{id} P-{policy} EMAIL"), name=owner.name, id=friction_id, policy=policy.id)
     _apply_tags(friction, kind=kind, experience=experience, flags=())
     friction.policy_id = policy.id
     friction.owner_id = owner.id

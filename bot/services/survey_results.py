@@ -17,8 +17,11 @@ def wave_results(*, session: Session, wave_id: int, unit: str | None = None) -> 
     units = unit_tree(session=session)
     previous = None
     previous_id = waves.previous_wave_id(session=session, wave_id=wave_id)
-    if previous_id is not None:
-        previous = _compute(session, previous_id, wave, unit=None, units=units)
+    if previous_id is not None:  # compared within the same scope: a unit's results with the unit's previous ones
+        try:
+            previous = _compute(session, previous_id, wave, unit=unit, units=units)
+        except GroupTooSmall:
+            previous = None
     try:
         return _compute(session, wave_id, wave, unit=unit, units=units, previous=previous), wave.definition
     except GroupTooSmall as problem:

@@ -95,7 +95,7 @@ def _has_answers(session: Session, survey_id: int) -> bool:
 
 
 def audience_emails(*, session: Session, audience: str, unit: str | None = None) -> list[tuple[int, str]]:
-    query = select(Person.id, Person.email).order_by(Person.email)
+    query = select(Person.id, Person.email).where(Person.active.is_(True)).order_by(Person.email)
     if audience == "unit":
         if not unit:
             raise UserError(N_("Name the org unit for a unit audience."))
@@ -166,7 +166,7 @@ def due_reminders(*, session: Session, wave_id: int, now: datetime) -> list[str]
         select(WaveRecipient, Person.email)
         .join(Person, Person.id == WaveRecipient.person_id)
         .where(WaveRecipient.wave_id == wave_id, WaveRecipient.completed.is_(False),
-               WaveRecipient.reminders_sent < wave.max_reminders)
+               WaveRecipient.reminders_sent < wave.max_reminders, Person.active.is_(True))
         .order_by(Person.email)
     )
     emails = []

@@ -61,7 +61,12 @@ def run_every_flow(slack: SlackWorld) -> None:
     slack.click(OWNER, "Decline", slack.last_dm(OWNER))
     slack.submit(OWNER, {"reason": "Finance owns it"})
     slack.command(ADMIN, "/xgov", "assign F-3 P-1")
+    slack.event("U0STRANGER", {"type": "message", "channel": "D0BOTU0STRANGER", "channel_type": "im",
+                               "text": "cześć"}, event_id="Ev0STRANGER")  # not in the directory: asked to join
+    stranger_dm = slack.fake.dm_channel("U0STRANGER")
+    slack.click("U0STRANGER", "Dołącz do xgov", {**slack.fake.messages_in(stranger_dm)[-1], "channel": stranger_dm})
     for command in ("help", "reports", "assignments", "accept F-3", "resolve F-3 no-change budget frozen", "channel here",
+                    "team", "people list",
                     "assign F-2 P-1", "decline F-2 not mine", "barriers", "policy list", "dashboard", "language pl",
                     "nonsense"):
         slack.command(ADMIN if command.startswith("assign ") else OWNER, "/xgov", command)
