@@ -49,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
     "yes": {"en": "yes", "pl": "tak"},
     "no": {"en": "no", "pl": "nie"},
     "majority": {"en": "Majority", "pl": "Większość"},
+    "undecided": {"en": "undecided (tie)", "pl": "nierozstrzygnięte (remis)"},
     "verdict": {"en": "Verdict", "pl": "Werdykt"},
     "changes": {"en": "Change since the previous wave", "pl": "Zmiana od poprzedniej fali"},
     "change": {"en": "Change", "pl": "Zmiana"},
@@ -113,7 +114,7 @@ def results_to_dict(results: WaveResults) -> dict[str, Any]:
             {
                 "question_id": c.question_id, "type": c.type, "n": c.n, "previous_n": c.previous_n,
                 "delta": _round(c.change.delta, 1 if c.type == "nps" else 2),
-                "z": _round(c.change.z, 2), "significant": c.change.significant, "direction": c.change.direction,
+                "p": _round(c.change.p_value, 4), "method": c.change.method, "significant": c.change.significant, "direction": c.change.direction,
             }
             for c in results.changes
         ],
@@ -172,6 +173,10 @@ def _maturity_dict(maturity: MaturityResult | None) -> dict[str, Any] | None:
     return {"overall": overall, "dimensions": dimensions}
 
 
+def _answer_key(answer: bool | None) -> str:
+    return {True: "yes", False: "no", None: "undecided"}[answer]
+
+
 def _diagnostic_dict(results: WaveResults) -> dict[str, Any] | None:
     diagnostic = results.diagnostic
     if diagnostic is None:
@@ -182,7 +187,7 @@ def _diagnostic_dict(results: WaveResults) -> dict[str, Any] | None:
         "questions": [
             {"question_id": a.question_id, "suppressed": True} if a.suppressed
             else {"question_id": a.question_id, "suppressed": False, "n": a.n, "yes": a.yes, "no": a.no,
-                  "answer": "yes" if a.answer else "no"}
+                  "answer": _answer_key(a.answer)}
             for a in diagnostic.answers
         ],
         "yes_count": verdict.yes_count, "no_count": verdict.no_count, "unanswered": verdict.unanswered,
@@ -284,7 +289,7 @@ def results_to_table(results: WaveResults, definition: SurveyDefinition, locale:
                 rows.append([number[a.question_id], text_of(a.question_id), "–", hidden, "", ""])
             else:
                 rows.append([number[a.question_id], text_of(a.question_id), str(a.n), str(a.yes), str(a.no),
-                             t("yes") if a.answer else t("no")])
+                             t(_answer_key(a.answer))])
         lines += _grid(["#", t("question"), "n", t("yes"), t("no"), t("majority")], rows)
         verdict = VERDICT_TEXTS[results.diagnostic.verdict.verdict_key][lang]
         lines += ["", f"{t('verdict')}: {verdict}"]
