@@ -3,10 +3,9 @@
 This is what the SQL aggregation in bot/digest/ is measured against, both for speed and memory
 and for correctness: every table the digest needs is read whole with ``pd.read_sql`` (the
 answers, the responses, the waves, the frictions and their reporters, people, policies, units,
-KPI readings), joined and filtered in pandas, and aggregated there. Standard errors are computed
-from the answers themselves (std with ddof=1 for a 1-5 item; the population std of the
-+100/0/-100 coding for eNPS), not from sums of squares; the noise rules (z test, count test) and
-the signal rules on already-computed figures are shared with the bot, the aggregation is not.
+KPI readings), joined and filtered in pandas, and aggregated there into the same per-wave counts
+and sums; the series rules (same audience, intervals, change tests, Holm) and the signal rules on
+already-computed figures are shared with the bot, the aggregation is not.
 
 Maturity and diagnostic sections are not computed (the benchmark data has no such waves), so
 only SHARED_SECTIONS are comparable.
@@ -17,7 +16,6 @@ import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
@@ -33,7 +31,8 @@ from bot.digest.model import (
     SurveyFigure,
     WeekCount,
 )
-from bot.digest.noise import count_rises, kpi_change, z_change
+from bot.digest.ex import WaveAggregate, holm_per_wave, same_audience, series_figure
+from bot.digest.noise import count_rises, kpi_change
 from bot.digest.period import bounds
 from bot.digest.signals import barrier_signals, nps_enps_signals, owner_signals
 from bot.services.frictions import OPEN_ASSIGNMENT_STATUSES, TRIAGE_STATUSES
@@ -44,7 +43,6 @@ from surveys.model import LocalizedText
 
 SHARED_SECTIONS = ("ex", "cx", "business", "frictions", "owners", "signals")
 TREND_WEEKS = 26
-Z_95 = 1.96
 CHANGE_OUTCOMES = ("policy_changed", "decision_made", "procedure_updated")
 UNTAGGED = "untagged"
 WINDOW = timedelta(weeks=4)
@@ -110,59 +108,41 @@ def ex_figures(t: dict[str, pd.DataFrame], *, since: datetime, until: datetime) 
     answers = answers.merge(waves[["id", "key", "ended", "k"]].rename(columns={"id": "wave_id"}), on="wave_id")
     answers = answers[answers["value_int"].notna()].copy()
     value = answers["value_int"].astype("float64")
-    answers["value"] = value
-    answers["nps_coded"] = np.where(value >= 9, 100.0, np.where(value <= 6, -100.0, 0.0))
+    answers["value"], answers["square"] = value, value * value
+    answers["promoter"], answers["detractor"] = (value >= 9).astype(int), (value <= 6).astype(int)
     answers["top2"] = (value >= 4).astype(int)
+    for score in range(1, 6):
+        answers[f"c{score}"] = (value == score).astype(int)
     grouped = answers.groupby(["key", "question_id", "wave_id"])
-    per_wave = grouped.agg(ended=("ended", "first"), k=("k", "first"), n=("value", "size"), mean=("value", "mean"),
-                           sd=("value", lambda s: s.std(ddof=1)), nps=("nps_coded", "mean"),
-                           nps_sd=("nps_coded", lambda s: s.std(ddof=0)), top2=("top2", "sum")).reset_index()
-    per_wave["on"] = per_wave["ended"].dt.date
+    per_wave = grouped.agg(ended=("ended", "first"), k=("k", "first"), n=("value", "size"), total=("value", "sum"),
+                           squares=("square", "sum"), promoters=("promoter", "sum"), detractors=("detractor", "sum"),
+                           top2=("top2", "sum"), **{f"c{s}": (f"c{s}", "sum") for s in range(1, 6)}).reset_index()
+    audiences = {int(w.id): (str(w.audience), None if pd.isna(w.audience_unit_id) else int(w.audience_unit_id))
+                 for w in waves.itertuples()}
 
-    enps: list[dict] = []
-    items: list[SurveyFigure] = []
+    enps: list[list[WaveAggregate]] = []
+    items: list[tuple[SurveyFigure, list[WaveAggregate]]] = []
     for (key, question_id), rows in per_wave.groupby(["key", "question_id"], sort=True):
         definition = definitions.get(key)
         question = next((q for q in definition.questions if q.id == question_id), None) if definition else None
         if question is None:
             continue
-        waves_of = rows.sort_values(["on", "wave_id"]).to_dict("records")
+        series = same_audience([_aggregate(w, audiences) for w in rows.to_dict("records")])
         if question.type == "nps":
-            enps.extend(waves_of)
+            enps.append(series)
         elif question.type == "likert":
-            items.append(_figure(f"{key}/{question_id}", question.text, "likert", waves_of))
+            items.append((series_figure(f"{key}/{question_id}", question.text, "likert", series), series))
     figures = []
     if enps:
-        figures.append(_figure("enps", ENPS_LABEL, "nps", sorted(enps, key=lambda w: (w["on"], w["wave_id"]))))
-    return tuple(figures + items)
+        latest = max(enps, key=lambda series: (series[-1].ended, series[-1].wave_id))
+        figures.append((series_figure("enps", ENPS_LABEL, "nps", latest), latest))
+    return holm_per_wave(figures + items)
 
 
-def _figure(key: str, label: LocalizedText, scale: str, waves: list[dict]) -> SurveyFigure:
-    def shown(w):
-        return w["n"] >= w["k"]
-
-    def value(w):
-        return float(w["nps"] if scale == "nps" else w["mean"])
-
-    def se(w):
-        spread = w["nps_sd"] if scale == "nps" else w["sd"]
-        return None if spread is None or math.isnan(spread) else float(spread) / math.sqrt(w["n"])
-
-    points = tuple(Point(w["on"], value(w), int(w["n"])) if shown(w) else Point(w["on"], None, None) for w in waves)
-    latest = waves[-1]
-    ci = top2 = change = None
-    if shown(latest):
-        current, error = value(latest), se(latest)
-        low, high = (-100.0, 100.0) if scale == "nps" else (1.0, 5.0)
-        if error is not None:
-            ci = (max(low, current - Z_95 * error), min(high, current + Z_95 * error))
-        if scale == "likert":
-            top2 = latest["top2"] / latest["n"] * 100
-        if len(waves) > 1 and shown(waves[-2]):
-            previous = waves[-2]
-            change = z_change(current - value(previous), se(previous), error)
-    return SurveyFigure(key=key, label=label, scale=scale, latest=points[-1], ci=ci, top2_box=top2, change=change,
-                        trend=points)
+def _aggregate(w: dict, audiences: dict) -> WaveAggregate:
+    return WaveAggregate(int(w["wave_id"]), w["ended"].date(), int(w["k"]), int(w["n"]), float(w["total"]),
+                         float(w["squares"]), int(w["promoters"]), int(w["detractors"]), int(w["top2"]),
+                         tuple(int(w[f"c{s}"]) for s in range(1, 6)), audiences[int(w["wave_id"])])
 
 
 # --- CX and business KPIs ------------------------------------------------------------------------------
