@@ -2,7 +2,7 @@
 
 Both only read a `surveys.results.WaveResults`; hidden entries are printed as hidden,
 never with their n. Rounding in the dict: scores and percentages 1 decimal, means and
-maturity scores 2 decimals, z 2 decimals (an infinite z becomes null).
+maturity scores and their intervals 2 decimals, p-values 4 decimals.
 """
 
 from __future__ import annotations
@@ -63,6 +63,9 @@ LABELS: dict[str, dict[str, str]] = {
     "yes_no": {"en": "yes {share}% ({yes} yes, {no} no)", "pl": "tak {share}% ({yes} tak, {no} nie)"},
     "text": {"en": "{n} comments", "pl": "komentarze: {n}"},
     "unit_maturity": {"en": "Maturity overall", "pl": "Dojrzałość ogółem"},
+    "interval": {"en": "95% CI", "pl": "przedział 95%"},
+    "near_boundary": {"en": "near a level boundary: another sample could land a level up or down",
+                      "pl": "blisko granicy poziomu: inna próba mogłaby dać poziom wyżej lub niżej"},
 }
 
 VERDICT_TEXTS: dict[str, dict[str, str]] = {
@@ -163,14 +166,19 @@ def _maturity_dict(maturity: MaturityResult | None) -> dict[str, Any] | None:
     dimensions = [
         {"dimension": d.dimension, "suppressed": True} if d.score is None
         else {"dimension": d.dimension, "suppressed": False, "n": d.n, "score": _round(d.score, 2),
-              "level": d.level, "items": d.items_answered}
+              "level": d.level, "items": d.items_answered, **_interval_dict(d.ci), "near_boundary": d.near_boundary}
         for d in maturity.dimensions
     ]
     overall = None
     if maturity.overall is not None:
         overall = {"n": max(d.n for d in maturity.dimensions), "score": _round(maturity.overall, 2),
-                   "level": maturity.overall_level}
+                   "level": maturity.overall_level, **_interval_dict(maturity.overall_ci),
+                   "near_boundary": maturity.overall_near_boundary}
     return {"overall": overall, "dimensions": dimensions}
+
+
+def _interval_dict(ci: tuple[float, float] | None) -> dict[str, float | None]:
+    return {"ci_low": _round(ci[0], 2) if ci else None, "ci_high": _round(ci[1], 2) if ci else None}
 
 
 def _answer_key(answer: bool | None) -> str:
@@ -275,10 +283,13 @@ def results_to_table(results: WaveResults, definition: SurveyDefinition, locale:
         for d in results.maturity.dimensions:
             name = DIMENSIONS[d.dimension].name.for_locale(lang)
             if d.score is None:
-                rows.append([name, "–", hidden, "", ""])
+                rows.append([name, "–", hidden, "", "", ""])
             else:
-                rows.append([name, str(d.n), num(d.score, 2), str(d.level), stage_for(d.level).name.for_locale(lang)])
-        lines += _grid([t("dimension"), "n", t("score"), t("level"), t("stage")], rows)
+                rows.append([name, str(d.n), num(d.score, 2), _ci_text(d.ci, num), str(d.level),
+                             stage_for(d.level).name.for_locale(lang) + (" *" if d.near_boundary else "")])
+        lines += _grid([t("dimension"), "n", t("score"), t("interval"), t("level"), t("stage")], rows)
+        if any(d.near_boundary for d in results.maturity.dimensions):
+            lines.append(f"* {t('near_boundary')}")
         lines.append(_overall_maturity(results.maturity, lang, t, num))
 
     if results.diagnostic is not None:
@@ -309,8 +320,13 @@ def _overall_maturity(maturity: MaturityResult, lang: str, t: Any, num: Any) -> 
         return f"{t('unit_maturity')}: –"
     n = max(d.n for d in maturity.dimensions)
     stage = stage_for(maturity.overall_level).name.for_locale(lang)
-    return (f"{t('unit_maturity')}: {num(maturity.overall, 2)} · {t('level')} {maturity.overall_level} "
-            f"({stage}) · n = {n}")
+    text = (f"{t('unit_maturity')}: {num(maturity.overall, 2)} ({t('interval')} {_ci_text(maturity.overall_ci, num)})"
+            f" · {t('level')} {maturity.overall_level} ({stage}) · n = {n}")
+    return text + (f" · {t('near_boundary')}" if maturity.overall_near_boundary else "")
+
+
+def _ci_text(ci: tuple[float, float] | None, num: Any) -> str:
+    return "–" if ci is None else f"{num(ci[0], 2)}–{num(ci[1], 2)}"
 
 
 def _grid(headers: list[str], rows: list[list[str]]) -> list[str]:

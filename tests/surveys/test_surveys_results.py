@@ -267,7 +267,9 @@ def test_maturity_per_dimension_with_levels_for_the_builtin_survey():
         "measures_indicators": (2.0, 2, 5),  # with the hidden item (four 5s) it would be 3.0, level 3
     }
     # (4 + 1 + 2 + 3 + 5 + 2) / 6 = 2.833 -> level 3
-    assert maturity["overall"] == {"n": 5, "score": 2.83, "level": 3}
+    # every answer to an item is the same here: no spread, so the interval is the score itself
+    assert maturity["overall"] == {"n": 5, "score": 2.83, "level": 3, "ci_low": 2.83, "ci_high": 2.83,
+                                   "near_boundary": False}
     english = results_to_table(results, definition, "en")
     polish = results_to_table(results, definition, "pl")
     assert "Connected" in english and "Scattered" in english and "Maturity overall" in english
