@@ -12,7 +12,7 @@ from html import escape
 from babel.dates import format_date
 
 from bot.digest.model import Change, Digest, KpiFigure, Point, SurveyFigure
-from bot.digest.texts import experience_label, kind_label, kpi_label, num, signal_text
+from bot.digest.texts import experience_label, kind_label, kpi_label, maturity_interval_note, num, signal_text
 from bot.i18n import translator
 from bot.survey_results_messages import VERDICTS
 from surveys import stage_for
@@ -216,7 +216,7 @@ def maturity(digest: Digest, v: View) -> str:
     else:
         stage = stage_for(m.level).name.for_locale(v.locale)
         headline = _("{score} · level {level}: {stage} · n = {n}", score=v.num(m.overall, 2), level=m.level,
-                     stage=stage, n=v.num(m.respondents or 0))
+                     stage=stage, n=v.num(m.respondents or 0)) + v.esc(maturity_interval_note(m, v._))
         parts.append(f'<p class="headline">{headline}</p>')
     if m.previous_wave_id is None:
         parts.append(f'<p class="muted">{_("No earlier maturity wave to compare with.")}</p>')

@@ -115,6 +115,8 @@ class DimensionFigure:
     label: LocalizedText
     score: float | None
     previous: float | None
+    ci: tuple[float, float] | None = None  # 95%, conservative (surveys/maturity.py)
+    near_boundary: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ class MaturitySection:
     previous_wave_id: int | None
     previous_overall: float | None
     dimensions: tuple[DimensionFigure, ...]
+    ci: tuple[float, float] | None = None  # of the overall score
+    near_boundary: bool = False  # the overall interval reaches past a level boundary
 
 
 @dataclass(frozen=True)

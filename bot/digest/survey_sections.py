@@ -38,13 +38,15 @@ def maturity_section(session: Session, until: datetime) -> MaturitySection | Non
     current = results.maturity
     previous_scores = {d.dimension: d.score for d in previous.dimensions} if previous else {}
     dimensions = tuple(
-        DimensionFigure(d.dimension, DIMENSIONS[d.dimension].name, d.score, previous_scores.get(d.dimension))
+        DimensionFigure(d.dimension, DIMENSIONS[d.dimension].name, d.score, previous_scores.get(d.dimension),
+                        d.ci, d.near_boundary)
         for d in (current.dimensions if current else ())
     )
     return MaturitySection(
         wave_id=wave_id, on=ended.date(), respondents=results.respondents,
         overall=current.overall if current else None, level=current.overall_level if current else None,
         previous_wave_id=previous_id, previous_overall=previous.overall if previous else None, dimensions=dimensions,
+        ci=current.overall_ci if current else None, near_boundary=current.overall_near_boundary if current else False,
     )
 
 
