@@ -16,6 +16,7 @@ from bot.digest.model import (
 )
 from bot.digest.texts import kpi_label
 from bot.i18n import translator
+from surveys.diagnostic import DataAnswer
 from surveys.model import LocalizedText
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
@@ -62,13 +63,14 @@ def build_digest(**changes) -> Digest:
     owners = (OwnerRow(HOSTILE_OWNER, "ann@example.com", 7, 3, 26, 0),
               OwnerRow("Krzysztof Król", "krzysztof@example.com", 0, 0, None, 2))
     maturity = MaturitySection(wave_id=3, on=date(2026, 1, 26), respondents=7, overall=2.3413, level=2,
-                               previous_wave_id=2, previous_overall=2.1, dimensions=(
+                               ci=(1.71, 2.97), near_boundary=True, previous_wave_id=2, previous_overall=2.1, dimensions=(
         DimensionFigure("change_management", text("Change management", "Zarządzanie zmianą"), 2.238, 2.0),
         DimensionFigure("measures_indicators", text("Measures and indicators", "Miary i wskaźniki"), None, None)))
     diagnostic = DiagnosticSection(wave_id=5, on=date(2026, 2, 9), respondents=6,
                                    verdict_key="diagnostic.verdict.missing_governance", items=(
-        DiagnosticItem("nps_enps_together", text("Our NPS and eNPS move together."), 2, 6, False, True),
-        DiagnosticItem("no_workarounds", text("No informal workarounds."), None, None, None, False)))
+        DiagnosticItem("nps_enps_together", text("Our NPS and eNPS move together."), 2, 6, False, DataAnswer(True, 40)),
+        DiagnosticItem("no_workarounds", text("No informal workarounds."), None, None, None, DataAnswer(None, 4, False)),
+        DiagnosticItem("managers_accountable", text("Managers are accountable."), 3, 6, None, DataAnswer(None, 12))))
     signals = (Signal("nps_up_enps_down", "", {"nps_delta": 6.5, "enps_delta": -8.2}),
                Signal("owner_overdue", HOSTILE_OWNER, {"overdue": 3, "open": 7}),
                Signal("barrier_growing", f"P-7 {HOSTILE_TITLE}", {"recent": 6, "prior": 3}))
@@ -139,6 +141,11 @@ def test_every_figure_carries_its_n():
     assert "1,834" in row_of(page, "Complaints")
     assert "2.34 · level 2: Noticing · n = 7" in page
     assert "2 / 6" in row_of(page, "Our NPS and eNPS move together.")
+    assert "yes (n = 40)" in row_of(page, "Our NPS and eNPS move together.")
+    assert "not enough data (n = 4)" in row_of(page, "No informal workarounds.")
+    tied = row_of(page, "Managers are accountable.")
+    assert "Undecided (tie)" in tied and "undecided (n = 12)" in tied
+    assert "95% CI 1.71-2.97 · near a level boundary: another sample could land a level up or down" in page
     assert "16.2" in page and "(<span class=\"nowrap\">n = 4</span>)" in page  # the median of the 4 resolved
 
 

@@ -14,8 +14,9 @@ from babel.dates import format_date
 from bot.digest.model import Change, Digest, KpiFigure, Point, SurveyFigure
 from bot.digest.texts import experience_label, kind_label, kpi_label, maturity_interval_note, num, signal_text
 from bot.i18n import translator
-from bot.survey_results_messages import VERDICTS
+from bot.survey_results_messages import VERDICTS, data_answer_text
 from surveys import stage_for
+from surveys.diagnostic import DataAnswer
 
 DASH = "–"
 
@@ -244,10 +245,10 @@ def diagnostic(digest: Digest, v: View) -> str:
     for item in d.items:
         label = v.esc(item.label.for_locale(v.locale))
         if item.n is None:
-            rows.append([label, (v.hidden(), 2), _answer(item.data_answer, v)])
+            rows.append([label, (v.hidden(), 2), _data_answer(item.data_answer, v)])
             continue
-        people = _("No answer (tied)") if item.answer is None else _answer(item.answer, v)
-        rows.append([label, f"{v.num(item.yes or 0)} / {v.num(item.n)}", people, _answer(item.data_answer, v)])
+        people = _("Undecided (tie)") if item.answer is None else _answer(item.answer, v)
+        rows.append([label, f"{v.num(item.yes or 0)} / {v.num(item.n)}", people, _data_answer(item.data_answer, v)])
     parts.append(table([_("Question"), _("Yes / n"), _("People's answer"), _("The data says")], rows))
     return "".join(parts)
 
@@ -259,3 +260,7 @@ def _score(score: float | None, v: View) -> str:
 def _answer(value: bool | None, v: View) -> str:
     _ = v.t
     return {True: _("Yes"), False: _("No"), None: DASH}[value]
+
+
+def _data_answer(answer: DataAnswer | None, v: View) -> str:
+    return v.esc(data_answer_text(answer, v._))

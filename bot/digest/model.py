@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from surveys.diagnostic import DataAnswer
 from surveys.model import LocalizedText
 
 
@@ -140,7 +141,7 @@ class DiagnosticItem:
     yes: int | None
     n: int | None
     answer: bool | None  # the people's majority; None when hidden or tied
-    data_answer: bool | None  # the bot's own data, questions 1 and 2 only
+    data_answer: DataAnswer | None  # the bot's own data, questions 1 to 5 (None: no rule for the question)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from bot.digest.model import DiagnosticItem, DiagnosticSection, DimensionFigure,
 from bot.services.survey_results import wave_results
 from bot.services.survey_waves import previous_wave_id
 from storage.models import SurveyRecord, SurveyWave
+from surveys.diagnostic import DataAnswer
 from surveys.dimensions import DIMENSIONS
 
 
@@ -50,7 +51,8 @@ def maturity_section(session: Session, until: datetime) -> MaturitySection | Non
     )
 
 
-def diagnostic_section(session: Session, until: datetime, data_answers: dict[str, bool | None]) -> DiagnosticSection | None:
+def diagnostic_section(session: Session, until: datetime,
+                       data_answers: dict[str, DataAnswer]) -> DiagnosticSection | None:
     found = latest_wave(session, "diagnostic", until)
     if found is None:
         return None
