@@ -32,7 +32,9 @@ from bot.digest.model import (
     WeekCount,
 )
 from bot.digest.ex import WaveAggregate, holm_per_wave, same_audience, series_figure
-from bot.digest.noise import count_rises, kpi_change
+from bot.digest.control_chart import HISTORY_WEEKS, weekly_signal
+from bot.digest.signals import LATELY_WEEKS
+from bot.digest.noise import kpi_change
 from bot.digest.period import bounds
 from bot.digest.signals import barrier_signals, nps_enps_signals, owner_signals
 from bot.services.frictions import OPEN_ASSIGNMENT_STATUSES, TRIAGE_STATUSES
@@ -225,8 +227,16 @@ def _barriers(t: dict[str, pd.DataFrame], end: datetime) -> tuple[BarrierRow, ..
     prior = before[_between(before["created_at"], end - 2 * WINDOW, end - WINDOW)].groupby("policy_id").size()
     return tuple(BarrierRow(int(row.policy_id), str(policies.at[row.policy_id, "title"]),
                             str(policies.at[row.policy_id, "owner"]), int(row.reports), int(row.open_reports),
-                            int(recent.get(row.policy_id, 0)), int(prior.get(row.policy_id, 0)))
+                            int(recent.get(row.policy_id, 0)), int(prior.get(row.policy_id, 0)),
+                            _weekly(before.loc[before["policy_id"] == row.policy_id, "created_at"], end))
                  for row in ranked.itertuples())
+
+
+def _weekly(moments: pd.Series, end: datetime) -> tuple[int, ...]:
+    """Counts per 7-day span ending at `end`, oldest first, over the control chart's history."""
+    back = ((end - moments).dt.total_seconds() // (7 * 86400)).astype(int)
+    counts = back[(back >= 0) & (back < HISTORY_WEEKS)].value_counts()
+    return tuple(int(counts.get(HISTORY_WEEKS - 1 - i, 0)) for i in range(HISTORY_WEEKS))
 
 
 def owner_rows(t: dict[str, pd.DataFrame], *, start: datetime, end: datetime, as_of: datetime) -> tuple[OwnerRow, ...]:
@@ -273,21 +283,40 @@ def complaints_signals(t: dict[str, pd.DataFrame], business: tuple[KpiFigure, ..
     for figure in business:
         if figure.kpi != "complaints":
             continue
+        complaints = _weekly_complaints(t, figure, end)
+        if complaints is None or not weekly_signal(complaints):
+            continue
         recent = sum(p.value for p in figure.trend if p.value is not None and recent_start.date() <= p.on < end.date())
         prior = sum(p.value for p in figure.trend
                     if p.value is not None and prior_start.date() <= p.on < recent_start.date())
-        if not count_rises(round(prior), round(recent)):
-            continue
         unit_ids = (units["id"].tolist() if figure.unit is None else _unit_and_descendants(units, figure.unit))
         reported = set(reporters.loc[reporters["org_unit_id"].isin(unit_ids), "friction_id"])
         workarounds = f[(f["kind"] == "workaround") & f["id"].isin(reported)]
         reports_recent = int(_between(workarounds["created_at"], recent_start, end).sum())
         reports_prior = int(_between(workarounds["created_at"], prior_start, recent_start).sum())
-        if reports_recent >= k and count_rises(reports_prior, reports_recent):
+        created = workarounds["created_at"]
+        lately = any(weekly_signal(_weekly(created, end - timedelta(weeks=back))) for back in range(LATELY_WEEKS))
+        if reports_recent >= k and lately:
             signals.append(Signal("complaints_with_workarounds", figure.unit or "", {
                 "complaints_recent": recent, "complaints_prior": prior,
                 "workarounds_recent": reports_recent, "workarounds_prior": reports_prior}))
     return signals
+
+
+def _weekly_complaints(t: dict[str, pd.DataFrame], figure: KpiFigure, end: datetime) -> list[int] | None:
+    values = t["kpi_values"]
+    units = t["org_units"][["id", "name"]]
+    unit_id = None if figure.unit is None else int(units.loc[units["name"] == figure.unit, "id"].iloc[0])
+    rows = values[(values["kpi"] == figure.kpi)
+                  & (values["org_unit_id"].isna() if unit_id is None else values["org_unit_id"] == unit_id)]
+    start = (end - timedelta(weeks=HISTORY_WEEKS)).date()
+    rows = rows[(rows["on_date"] >= start) & (rows["on_date"] < end.date())].sort_values("on_date")
+    days = list(rows["on_date"])
+    if len(days) != HISTORY_WEEKS or any((b - a).days != 7 for a, b in zip(days, days[1:])):
+        return None
+    if any(v < 0 or not float(v).is_integer() for v in rows["value"]):
+        return None
+    return [int(v) for v in rows["value"]]
 
 
 # --- Comparing two digests ------------------------------------------------------------------------------

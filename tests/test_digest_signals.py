@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from app.kpi_import import import_kpis
 from bot.digest.compute import compute_digest
+from bot.digest.control_chart import HISTORY_WEEKS
 from bot.digest.period import parse_period
 from bot.services import frictions
 from storage.db import Database
@@ -14,11 +15,12 @@ PERIOD = parse_period("2026-W10", w.MONDAY)
 NOW = w.at(7)
 
 
-def _complaints_csv(prior: int, recent: int) -> str:
+def _complaints_csv(prior: int, recent: int, *, weeks: int = HISTORY_WEEKS, every_days: int = 7) -> str:
+    """Weekly complaints for the chart's history (39 weeks to the period's end), the last four at `recent`."""
     rows = ["date,kpi,value,unit"]
-    for week in range(8):  # four weeks before the last four, then the last four, ending 2026-03-08
-        day = (w.MONDAY - timedelta(weeks=7 - week)).date().isoformat()  # 2026-01-12 .. 2026-03-02
-        rows.append(f"{day},complaints,{prior if week < 4 else recent},Sprzedaż")
+    for week in range(weeks):
+        day = (w.MONDAY - timedelta(days=every_days * (weeks - 1 - week))).date().isoformat()
+        rows.append(f"{day},complaints,{prior if week < weeks - 4 else recent},Sprzedaż")
     return "\n".join(rows) + "\n"
 
 
@@ -68,6 +70,14 @@ def test_complaints_rising_where_workarounds_rise(database_url):
     assert signal.subject == "Sprzedaż"
     assert signal.figures == {"complaints_recent": 32, "complaints_prior": 8, "workarounds_recent": 6,
                               "workarounds_prior": 0}
+
+
+def test_complaints_imported_monthly_are_not_charted(database_url):
+    def build(s):
+        import_kpis(s, _complaints_csv(prior=8, recent=40, weeks=10, every_days=28), w.at(0))
+        _workarounds(s, 6)
+
+    assert "complaints_with_workarounds" not in _digest(database_url, build)
 
 
 def test_an_area_with_fewer_than_k_workaround_reports_is_not_named(database_url):

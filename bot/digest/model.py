@@ -78,6 +78,7 @@ class BarrierRow:
     open_reports: int
     last_4_weeks: int
     prior_4_weeks: int
+    weekly: tuple[int, ...] = ()  # reports per 7-day span up to the period's end, oldest first (the chart's data)
 
 
 @dataclass(frozen=True)
