@@ -161,9 +161,12 @@ def kpi_figures(t: dict[str, pd.DataFrame], *, trend_start: date, end: date) -> 
         points = [Point(on, float(v), None if pd.isna(n) else int(n))
                   for on, v, n in zip(rows["on_date"], rows["value"], rows["n"])]
         history = [(p.value, p.n) for p in points]
+        kinds = [None if pd.isna(v) else str(v) for v in rows["kind"]]
+        spans = [None if pd.isna(v) else str(v) for v in rows["span"]]
+        change, note = kpi_change(history, str(kpi), kinds, spans)
         figures.append(KpiFigure(kpi=str(kpi), group=kpi_group(str(kpi)), unit=unit, latest=points[-1],
-                                 previous=points[-2] if len(points) > 1 else None, change=kpi_change(history, str(kpi)),
-                                 trend=tuple(p for p in points if p.on >= trend_start)))
+                                 previous=points[-2] if len(points) > 1 else None, change=change,
+                                 trend=tuple(p for p in points if p.on >= trend_start), change_note=note))
     return tuple(figures)
 
 

@@ -67,6 +67,7 @@ class KpiFigure:
     previous: Point | None
     change: Change | None
     trend: tuple[Point, ...]
+    change_note: str | None = None  # msgid: why the change is left out (bot/digest/noise.py), else None
 
 
 @dataclass(frozen=True)

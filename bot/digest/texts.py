@@ -90,7 +90,7 @@ def kpi_figure_text(figure: KpiFigure, _: Translate) -> str:
     text = _("{value} on {date}", value=point_text(figure.latest, _), date=figure.latest.on.isoformat())
     if figure.previous is not None:
         text += " · " + _("before: {value}", value=point_text(figure.previous, _))
-    change = change_text(figure.change, _)
+    change = change_text(figure.change, _) or (_(figure.change_note) if figure.change_note else "")
     return text + (" · " + change if change else "")
 
 
