@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer simulations: the table's shape in seconds")
     args = parser.parse_args(argv)
-    sims, family_sims, years = (400, 100, 20) if args.quick else (20000, 4000, 400)
+    sims, family_sims, years = (200, 40, 8) if args.quick else (20000, 4000, 400)
     rng = np.random.default_rng(SEED)
     started = time.monotonic()
     rows = (change_rows(rng, sims) + family_rows(rng, family_sims) + count_rows(rng, sims)

@@ -90,6 +90,8 @@ def _weekly_readings(session: Session, figure: KpiFigure, end: datetime) -> list
     series = next((s for s in kpi_series(session=session, start=start, end=end.date() - timedelta(days=1))
                    if s.kpi == figure.kpi and s.unit == figure.unit), None)
     readings = list(series.points) if series else []
+    if series and (set(series.kinds) - {None, "count"} or set(series.spans) - {None, "week"}):
+        return None  # declared as something else than a weekly count
     if len(readings) != HISTORY_WEEKS or any((b[0] - a[0]).days != 7 for a, b in zip(readings, readings[1:])):
         return None
     if any(value < 0 or not float(value).is_integer() for _on, value, _n in readings):
