@@ -170,14 +170,14 @@ def _mean_hit(counts, probabilities, n) -> bool:
 
 
 def table(rows: list[tuple]) -> str:
-    header = f"{'rule':<44} {'n':>6} {'false alarms':>13} {'power':>7}  shift"
+    header = f"{'rule':<50} {'n':>6} {'false alarms':>13} {'power':>7}  shift"
     lines = [header, "-" * len(header)]
     for rule, n, false_alarms, power, shift in rows:
         fa = f"{false_alarms:.3f}" if "per year" in rule else f"{false_alarms * 100:.1f}%"
         if rule.startswith("coverage"):
             fa = f"{false_alarms * 100:.1f}% cov"
         pw = "-" if power is None else f"{power * 100:.1f}%"
-        lines.append(f"{rule:<44} {n:>6g} {fa:>13} {pw:>7}  {shift}")
+        lines.append(f"{rule:<50} {n:>6g} {fa:>13} {pw:>7}  {shift}")
     return "\n".join(lines)
 
 
