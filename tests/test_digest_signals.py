@@ -51,6 +51,17 @@ def test_nps_up_while_enps_down(database_url):
     assert signal.figures == {"nps_delta": 20.0, "enps_delta": -80.0}
 
 
+def test_enps_of_another_survey_and_audience_is_not_a_change(database_url):
+    """An `enps` wave to everyone, then an employee pulse to one unit of six: two series, no comparison."""
+    def build(s):
+        w.answer_wave(s, "enps", w.at(-40), {"enps": [10] * 10})
+        w.answer_wave(s, "employee-pulse", w.at(-5), {"enps": [0] * 6}, unit="Sprzedaż")
+        import_kpis(s, "date,kpi,value,n\n2026-01-01,nps,20,1000\n2026-03-01,nps,40,1000\n", w.at(0))
+
+    # the same waves within one survey and audience raise the signal (test_nps_up_while_enps_down)
+    assert "nps_up_enps_down" not in _digest(database_url, build)
+
+
 def test_no_signal_when_the_nps_rise_is_noise(database_url):
     def build(s):
         w.answer_wave(s, "enps", w.at(-40), {"enps": [10] * 10})
