@@ -16,6 +16,7 @@ from bot.digest.model import (
 )
 from bot.digest.texts import kpi_label
 from bot.i18n import translator
+from bot.digest.noise import LEFT_OUT_KIND
 from surveys.diagnostic import DataAnswer
 from surveys.model import LocalizedText
 
@@ -52,7 +53,9 @@ def build_digest(**changes) -> Digest:
                     Change(6.5, True), ()),
           KpiFigure("csat", "cx", HOSTILE_UNIT, Point(date(2026, 3, 1), 4.21, 312), None, None, ()))
     business = (KpiFigure("complaints", "business", None, Point(date(2026, 3, 1), 1834.0, None),
-                          Point(date(2026, 2, 1), 1500.0, None), Change(334.0, True), ()),)
+                          Point(date(2026, 2, 1), 1500.0, None), Change(334.0, True), ()),
+                KpiFigure("revenue", "business", None, Point(date(2026, 3, 1), 1.02e6, None),
+                          Point(date(2026, 2, 1), 1.0e6, None), None, (), change_note=LEFT_OUT_KIND))
     frictions = FrictionSection(
         new=5, by_kind={"workaround": 2, "exception": 1, "untagged": 2}, by_experience={"cx": 4, "untagged": 1},
         weekly_by_kind=(WeekCount(date(2026, 3, 23), {"workaround": 2}),),
@@ -139,6 +142,7 @@ def test_every_figure_carries_its_n():
     assert "42" in nps and "n = 1,250" in nps and "35.5" in nps and "n = 1,190" in nps and "+6.5" in nps
     assert "The whole organisation" in nps
     assert "1,834" in row_of(page, "Complaints")
+    assert "left out: the KPI&#x27;s kind was not declared at import" in row_of(page, "revenue")
     assert "2.34 · level 2: Noticing · n = 7" in page
     assert "2 / 6" in row_of(page, "Our NPS and eNPS move together.")
     assert "yes (n = 40)" in row_of(page, "Our NPS and eNPS move together.")

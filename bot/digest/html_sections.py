@@ -159,7 +159,9 @@ def _kpi_row(figure: KpiFigure, v: View) -> list:
     latest: list = [(v.hidden(), 2)] if figure.latest is None or figure.latest.value is None \
         else [_point(figure.latest, v), v.n(figure.latest.n)]
     previous = DASH if figure.previous is None else _point(figure.previous, v, with_n=True)
-    return [v.esc(kpi_label(figure.kpi, v._)), scope, *latest, previous, v.change(figure.change, None)]
+    change = v.change(figure.change, None) if figure.change or not figure.change_note \
+        else f'<span class="muted">{v.t(figure.change_note)}</span>'
+    return [v.esc(kpi_label(figure.kpi, v._)), scope, *latest, previous, change]
 
 
 def _point(point: Point, v: View, *, with_n: bool = False) -> str:
