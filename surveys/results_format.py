@@ -57,8 +57,9 @@ LABELS: dict[str, dict[str, str]] = {
     "noise": {"en": "within noise", "pl": "w granicach szumu"},
     "nps": {"en": "NPS {score} (promoters {p}, passives {m}, detractors {d}; 95% CI {low} to {high})",
             "pl": "NPS {score} (promotorzy {p}, neutralni {m}, krytycy {d}; przedział 95%: {low} do {high})"},
-    "likert": {"en": "mean {mean}, agree (4-5) {top2}%, 95% CI {low} to {high}",
-               "pl": "średnia {mean}, zgadza się (4-5) {top2}%, przedział 95%: {low} do {high}"},
+    "likert": {"en": "mean {mean} (95% CI {low} to {high}), agree (4-5) {top2}% (95% CI {top2_low} to {top2_high})",
+               "pl": "średnia {mean} (przedział 95%: {low} do {high}), zgadza się (4-5) {top2}% "
+                     "(przedział 95%: {top2_low} do {top2_high})"},
     "likert_short": {"en": "mean {mean}, agree (4-5) {top2}%", "pl": "średnia {mean}, zgadza się (4-5) {top2}%"},
     "yes_no": {"en": "yes {share}% ({yes} yes, {no} no)", "pl": "tak {share}% ({yes} tak, {no} nie)"},
     "text": {"en": "{n} comments", "pl": "komentarze: {n}"},
@@ -142,7 +143,9 @@ def _question_dict(question: QuestionResult) -> dict[str, Any]:
     elif isinstance(result, LikertResult):
         entry.update(mean=_round(result.mean, 2), top2_box=_round(result.top2_box, 1),
                      distribution={str(value): count for value, count in result.distribution.items()},
-                     ci_low=_round(result.ci_low, 2), ci_high=_round(result.ci_high, 2))
+                     ci_low=_round(result.ci_low, 2), ci_high=_round(result.ci_high, 2),
+                     top2_ci_low=_round(result.top2_ci[0], 1) if result.top2_ci else None,
+                     top2_ci_high=_round(result.top2_ci[1], 1) if result.top2_ci else None)
     elif question.type == "yes_no":
         entry.update(yes=result.yes, no=result.no, yes_share=_round(result.yes_share, 1))
     else:
@@ -238,8 +241,9 @@ def results_to_table(results: WaveResults, definition: SurveyDefinition, locale:
                      d=result.detractors, low=num(result.ci_low, 1), high=num(result.ci_high, 1))
         if question.type == "likert":
             key = "likert" if full and result.ci_low is not None else "likert_short"
-            return t(key, mean=num(result.mean, 2), top2=num(result.top2_box, 1),
-                     low=num(result.ci_low, 2), high=num(result.ci_high, 2))
+            top2_low, top2_high = result.top2_ci or (None, None)
+            return t(key, mean=num(result.mean, 2), top2=num(result.top2_box, 1), low=num(result.ci_low, 2),
+                     high=num(result.ci_high, 2), top2_low=num(top2_low, 1), top2_high=num(top2_high, 1))
         if question.type == "yes_no":
             return t("yes_no", share=num(result.yes_share, 1), yes=result.yes, no=result.no)
         return t("text", n=result.n)

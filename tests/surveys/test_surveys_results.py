@@ -104,6 +104,8 @@ def test_overall_enps_likert_and_yes_no_by_hand():
         "promoters": 4, "passives": 2, "detractors": 3, "ci_low": -39.1, "ci_high": 55.7,  # adjusted Wald: 8.33 ± 1.96 * 24.18
     }
     assert questions["tools"]["mean"] == 3.5 and questions["tools"]["n"] == 8
+    # Wilson for 5 of 8 agreeing: 30.6% to 86.3%
+    assert (questions["tools"]["top2_ci_low"], questions["tools"]["top2_ci_high"]) == (30.6, 86.3)
     assert questions["tools"]["distribution"] == {"1": 1, "2": 1, "3": 1, "4": 3, "5": 2}
     assert questions["stay"] == {"question_id": "stay", "type": "yes_no", "suppressed": False, "n": 6,
                                  "yes": 4, "no": 2, "yes_share": 66.7}
