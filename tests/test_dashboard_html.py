@@ -67,7 +67,8 @@ def build_digest(**changes) -> Digest:
               OwnerRow("Krzysztof Król", "krzysztof@example.com", 0, 0, None, 2))
     maturity = MaturitySection(wave_id=3, on=date(2026, 1, 26), respondents=7, overall=2.3413, level=2,
                                ci=(1.71, 2.97), near_boundary=True, previous_wave_id=2, previous_overall=2.1, dimensions=(
-        DimensionFigure("change_management", text("Change management", "Zarządzanie zmianą"), 2.238, 2.0),
+        DimensionFigure("change_management", text("Change management", "Zarządzanie zmianą"), 2.238, 2.0,
+                        (1.61, 2.87), True),
         DimensionFigure("measures_indicators", text("Measures and indicators", "Miary i wskaźniki"), None, None)))
     diagnostic = DiagnosticSection(wave_id=5, on=date(2026, 2, 9), respondents=6,
                                    verdict_key="diagnostic.verdict.missing_governance", items=(
@@ -149,6 +150,7 @@ def test_every_figure_carries_its_n():
     assert "not enough data (n = 4)" in row_of(page, "No informal workarounds.")
     tied = row_of(page, "Managers are accountable.")
     assert "Undecided (tie)" in tied and "undecided (n = 12)" in tied
+    assert "1.61–2.87 <span class=\"muted\">(near a level boundary)</span>" in row_of(page, "Change management")
     assert "95% CI 1.71-2.97 · near a level boundary: another sample could land a level up or down" in page
     assert "16.2" in page and "(<span class=\"nowrap\">n = 4</span>)" in page  # the median of the 4 resolved
 

@@ -226,12 +226,12 @@ def maturity(digest: Digest, v: View) -> str:
     else:
         before = v.hidden_text() if m.previous_overall is None else v.num(m.previous_overall, 2)
         parts.append(f"<p>{_('The previous wave: {score}', score=before)}</p>")
-    rows = [[v.esc(d.label.for_locale(v.locale)), _score(d.score, v),
+    rows = [[v.esc(d.label.for_locale(v.locale)), _score(d.score, v), _dimension_interval(d, v),
              DASH if m.previous_wave_id is None else _score(d.previous, v),
              DASH if d.score is None or d.previous is None else v.num(d.score - d.previous, 2, signed=True)]
             for d in m.dimensions]
     if rows:
-        parts.append(table([_("Dimension"), _("Score"), _("Before"), _("Change")], rows))
+        parts.append(table([_("Dimension"), _("Score"), _("95% CI"), _("Before"), _("Change")], rows))
     return "".join(parts)
 
 
@@ -253,6 +253,13 @@ def diagnostic(digest: Digest, v: View) -> str:
         rows.append([label, f"{v.num(item.yes or 0)} / {v.num(item.n)}", people, _data_answer(item.data_answer, v)])
     parts.append(table([_("Question"), _("Yes / n"), _("People's answer"), _("The data says")], rows))
     return "".join(parts)
+
+
+def _dimension_interval(d, v: View) -> str:
+    if d.ci is None:
+        return DASH
+    text = f"{v.num(d.ci[0], 2)}–{v.num(d.ci[1], 2)}"
+    return text + (f' <span class="muted">({v.t("near a level boundary")})</span>' if d.near_boundary else "")
 
 
 def _score(score: float | None, v: View) -> str:
