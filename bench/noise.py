@@ -9,6 +9,7 @@ One table, one row per rule and n:
 - power: the share flagged when the shift named in the row happened;
 - the family-wise rate per wave: at least one of a pulse's six figures (eNPS and five 1-5
   items) flagged after Holm's correction, when nothing changed;
+- KPI counts over equal spans and amounts against their history (revenue +- 2%);
 - weekly signals: false alarms per signal per year of weekly digests (52 digests read on a
   steady Poisson rate), and power as the share of doublings flagged within four weeks;
 - interval coverage at n = 5: exact, by enumerating every possible sample, for the worst of
@@ -29,7 +30,7 @@ import numpy as np
 from scipy import stats
 
 from bot.digest.control_chart import HISTORY_WEEKS, weekly_signal
-from bot.digest.noise import count_change
+from bot.digest.noise import count_change, kpi_change
 from surveys.inference import (
     ALPHA,
     holm_rejections,
@@ -111,6 +112,22 @@ def count_rows(rng: np.random.Generator, sims: int) -> list[tuple]:
     return rows
 
 
+def amount_rows(rng: np.random.Generator, sims: int) -> list[tuple]:
+    """An amount (revenue 1,000,000 +- 2% a month, no trend): the latest reading against its history."""
+    rows = []
+    for earlier in (8, 24):
+        def flagged(shift: float) -> bool:
+            levels = rng.normal(1_000_000, 20_000, earlier + 2)
+            levels[-1] += shift
+            change, _note = kpi_change([(float(v), None) for v in levels], "revenue", ["amount"] * len(levels),
+                                       ["month"] * len(levels))
+            return change.significant
+        alarms = sum(flagged(0.0) for _ in range(sims)) / sims
+        power = sum(flagged(100_000.0) for _ in range(sims)) / sims
+        rows.append(("KPI amount, earlier changes", earlier, alarms, power, "+10% (5 sd)"))
+    return rows
+
+
 def signal_rows(rng: np.random.Generator, years: int) -> list[tuple]:
     """Weekly charts read as the digest does: 52 digests a year on a steady rate; then a doubling."""
     rows = []
@@ -189,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(SEED)
     started = time.monotonic()
     rows = (change_rows(rng, sims) + family_rows(rng, family_sims) + count_rows(rng, sims)
-            + signal_rows(rng, years) + coverage_rows())
+            + amount_rows(rng, sims // 4) + signal_rows(rng, years) + coverage_rows())
     print(table(rows))
     print(f"\n{'quick' if args.quick else 'full'} run: {sims} simulations per cell, {family_sims} waves, "
           f"{years} simulated years per rate; {time.monotonic() - started:.0f} s; seed {SEED}")
