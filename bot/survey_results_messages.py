@@ -92,15 +92,22 @@ def _maturity_fields(results: WaveResults, _: Translate) -> list[Field]:
     maturity = results.maturity
     if maturity is None:
         return []
-    fields = [Field(_text(DIMENSIONS[d.dimension].name, _), _level_text(d.score, d.level, d.n, _)) for d in maturity.dimensions]
+    fields = [Field(_text(DIMENSIONS[d.dimension].name, _),
+                    _level_text(d.score, d.level, d.n, _) + _interval_note(d.ci, d.near_boundary, _))
+              for d in maturity.dimensions]
     if maturity.overall is not None:
         text = _level_text(maturity.overall, maturity.overall_level, results.respondents, _)
-        if maturity.overall_ci is not None:
-            text += " · " + _("95% CI {low:.2f}-{high:.2f}", low=maturity.overall_ci[0], high=maturity.overall_ci[1])
-        if maturity.overall_near_boundary:
-            text += " · " + _("near a level boundary: another sample could land a level up or down")
-        fields.append(Field(_("Overall maturity"), text))
+        fields.append(Field(_("Overall maturity"),
+                            text + _interval_note(maturity.overall_ci, maturity.overall_near_boundary, _)))
     return fields
+
+
+def _interval_note(ci: tuple[float, float] | None, near_boundary: bool, _: Translate) -> str:
+    """" · 95% CI a-b", and the near-a-boundary note when the interval reaches past a level boundary."""
+    text = "" if ci is None else " · " + _("95% CI {low:.2f}-{high:.2f}", low=ci[0], high=ci[1])
+    if near_boundary:
+        text += " · " + _("near a level boundary: another sample could land a level up or down")
+    return text
 
 
 def _level_text(score, level, n, _: Translate) -> str:
