@@ -138,7 +138,8 @@ def same_audience(aggregates: list[WaveAggregate]) -> list[WaveAggregate]:
 
 def holm_per_wave(figures: list[tuple[SurveyFigure, list[WaveAggregate]]]) -> tuple[SurveyFigure, ...]:
     """Each figure's change re-decided by Holm across the figures whose latest point is the same wave."""
-    tests = {id(f): _change_test(f.scale, series) for f, series in figures if f.change is not None}
+    tests = {id(f): test for f, series in figures if f.change is not None
+             and (test := _change_test(f.scale, series)) is not None}
     decided: dict[int, bool] = {}
     for wave_id in {series[-1].wave_id for _f, series in figures}:
         family = [f for f, series in figures if series[-1].wave_id == wave_id and id(f) in tests]
