@@ -1,7 +1,10 @@
 """`xgov kpi import FILE.csv`: customer and business KPIs in long format.
 
 Columns: date (YYYY-MM-DD), kpi, value, and optionally unit (an org unit; empty for the
-whole organisation) and n (how many answers a score such as NPS rests on). A decimal
+whole organisation), n (how many answers, customers or employees a figure rests on), kind
+(count | rate | share | amount | score: which change test applies, docs/digest.md) and span
+(day | week | month | quarter | year: the time one reading covers). A share, a rate and a
+score need n; a share lies in 0-100, a score in -100..100, a count is a whole number >= 0. A decimal
 comma is accepted ("12,5" in quotes). Every problem names its line and column, and a
 file with any problem imports nothing. Importing the same file again changes nothing.
 """
@@ -17,11 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import N_
-from bot.services.kpis import ImportCounts, KpiReading, normalise_kpi_name, store_readings
+from bot.services.kpis import KPI_KINDS, SPANS, ImportCounts, KpiReading, normalise_kpi_name, store_readings
 from storage.models import OrgUnit
 
 REQUIRED_COLUMNS = ("date", "kpi", "value")
-OPTIONAL_COLUMNS = ("unit", "n")
+OPTIONAL_COLUMNS = ("unit", "n", "kind", "span")
+NEEDS_N = ("share", "rate", "score")
 MAX_PROBLEMS_SHOWN = 20
 
 
@@ -96,9 +100,37 @@ def _reading(row: dict, line: int, known_units: set[str], problems: list) -> Kpi
     n = int(raw_n) if raw_n.isdigit() and int(raw_n) > 0 else None
     if raw_n and n is None:
         problem("n", N_("Line {line}, column {column}: {value!r} is not a positive whole number."), value=raw_n)
+    kind, span = _kind_and_span(row, value, n, problem)
     if len(problems) > before:
         return None
-    return KpiReading(on_date=on_date, kpi=kpi, value=value, unit=unit, n=n)
+    return KpiReading(on_date=on_date, kpi=kpi, value=value, unit=unit, n=n, kind=kind, span=span)
+
+
+def _kind_and_span(row: dict, value: float | None, n: int | None, problem) -> tuple[str | None, str | None]:
+    kind = (row.get("kind") or "").strip().lower() or None
+    span = (row.get("span") or "").strip().lower() or None
+    if kind is not None and kind not in KPI_KINDS:
+        problem("kind", N_("Line {line}, column {column}: {value!r} is not a KPI kind (count, rate, share, amount, "
+                           "score)."), value=kind)
+    if span is not None and span not in SPANS:
+        problem("span", N_("Line {line}, column {column}: {value!r} is not a span (day, week, month, quarter, "
+                           "year)."), value=span)
+    if kind in NEEDS_N and n is None:
+        problem("n", N_("Line {line}, column {column}: a {kind} needs n (how many it rests on)."), kind=kind)
+    if value is not None and not _fits(kind, value):
+        problem("value", N_("Line {line}, column {column}: {value} does not fit the kind {kind}."), value=value,
+                kind=kind)
+    return kind, span
+
+
+def _fits(kind: str | None, value: float) -> bool:
+    if kind == "count":
+        return value >= 0 and float(value).is_integer()
+    if kind in ("share", "rate"):
+        return 0 <= value <= 100 if kind == "share" else value >= 0
+    if kind == "score":
+        return -100 <= value <= 100
+    return True
 
 
 def _number(raw: str | None) -> float | None:

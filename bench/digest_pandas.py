@@ -3,10 +3,9 @@
 This is what the SQL aggregation in bot/digest/ is measured against, both for speed and memory
 and for correctness: every table the digest needs is read whole with ``pd.read_sql`` (the
 answers, the responses, the waves, the frictions and their reporters, people, policies, units,
-KPI readings), joined and filtered in pandas, and aggregated there. Standard errors are computed
-from the answers themselves (std with ddof=1 for a 1-5 item; the population std of the
-+100/0/-100 coding for eNPS), not from sums of squares; the noise rules (z test, count test) and
-the signal rules on already-computed figures are shared with the bot, the aggregation is not.
+KPI readings), joined and filtered in pandas, and aggregated there into the same per-wave counts
+and sums; the series rules (same audience, intervals, change tests, Holm) and the signal rules on
+already-computed figures are shared with the bot, the aggregation is not.
 
 Maturity and diagnostic sections are not computed (the benchmark data has no such waves), so
 only SHARED_SECTIONS are comparable.
@@ -17,7 +16,6 @@ import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
@@ -33,7 +31,10 @@ from bot.digest.model import (
     SurveyFigure,
     WeekCount,
 )
-from bot.digest.noise import count_rises, kpi_change, z_change
+from bot.digest.ex import WaveAggregate, holm_per_wave, same_audience, series_figure
+from bot.digest.control_chart import HISTORY_WEEKS, weekly_signal
+from bot.digest.signals import LATELY_WEEKS
+from bot.digest.noise import kpi_change
 from bot.digest.period import bounds
 from bot.digest.signals import barrier_signals, nps_enps_signals, owner_signals
 from bot.services.frictions import OPEN_ASSIGNMENT_STATUSES, TRIAGE_STATUSES
@@ -44,7 +45,6 @@ from surveys.model import LocalizedText
 
 SHARED_SECTIONS = ("ex", "cx", "business", "frictions", "owners", "signals")
 TREND_WEEKS = 26
-Z_95 = 1.96
 CHANGE_OUTCOMES = ("policy_changed", "decision_made", "procedure_updated")
 UNTAGGED = "untagged"
 WINDOW = timedelta(weeks=4)
@@ -110,59 +110,41 @@ def ex_figures(t: dict[str, pd.DataFrame], *, since: datetime, until: datetime) 
     answers = answers.merge(waves[["id", "key", "ended", "k"]].rename(columns={"id": "wave_id"}), on="wave_id")
     answers = answers[answers["value_int"].notna()].copy()
     value = answers["value_int"].astype("float64")
-    answers["value"] = value
-    answers["nps_coded"] = np.where(value >= 9, 100.0, np.where(value <= 6, -100.0, 0.0))
+    answers["value"], answers["square"] = value, value * value
+    answers["promoter"], answers["detractor"] = (value >= 9).astype(int), (value <= 6).astype(int)
     answers["top2"] = (value >= 4).astype(int)
+    for score in range(1, 6):
+        answers[f"c{score}"] = (value == score).astype(int)
     grouped = answers.groupby(["key", "question_id", "wave_id"])
-    per_wave = grouped.agg(ended=("ended", "first"), k=("k", "first"), n=("value", "size"), mean=("value", "mean"),
-                           sd=("value", lambda s: s.std(ddof=1)), nps=("nps_coded", "mean"),
-                           nps_sd=("nps_coded", lambda s: s.std(ddof=0)), top2=("top2", "sum")).reset_index()
-    per_wave["on"] = per_wave["ended"].dt.date
+    per_wave = grouped.agg(ended=("ended", "first"), k=("k", "first"), n=("value", "size"), total=("value", "sum"),
+                           squares=("square", "sum"), promoters=("promoter", "sum"), detractors=("detractor", "sum"),
+                           top2=("top2", "sum"), **{f"c{s}": (f"c{s}", "sum") for s in range(1, 6)}).reset_index()
+    audiences = {int(w.id): (str(w.audience), None if pd.isna(w.audience_unit_id) else int(w.audience_unit_id))
+                 for w in waves.itertuples()}
 
-    enps: list[dict] = []
-    items: list[SurveyFigure] = []
+    enps: list[list[WaveAggregate]] = []
+    items: list[tuple[SurveyFigure, list[WaveAggregate]]] = []
     for (key, question_id), rows in per_wave.groupby(["key", "question_id"], sort=True):
         definition = definitions.get(key)
         question = next((q for q in definition.questions if q.id == question_id), None) if definition else None
         if question is None:
             continue
-        waves_of = rows.sort_values(["on", "wave_id"]).to_dict("records")
+        series = same_audience([_aggregate(w, audiences) for w in rows.to_dict("records")])
         if question.type == "nps":
-            enps.extend(waves_of)
+            enps.append(series)
         elif question.type == "likert":
-            items.append(_figure(f"{key}/{question_id}", question.text, "likert", waves_of))
+            items.append((series_figure(f"{key}/{question_id}", question.text, "likert", series), series))
     figures = []
     if enps:
-        figures.append(_figure("enps", ENPS_LABEL, "nps", sorted(enps, key=lambda w: (w["on"], w["wave_id"]))))
-    return tuple(figures + items)
+        latest = max(enps, key=lambda series: (series[-1].ended, series[-1].wave_id))
+        figures.append((series_figure("enps", ENPS_LABEL, "nps", latest), latest))
+    return holm_per_wave(figures + items)
 
 
-def _figure(key: str, label: LocalizedText, scale: str, waves: list[dict]) -> SurveyFigure:
-    def shown(w):
-        return w["n"] >= w["k"]
-
-    def value(w):
-        return float(w["nps"] if scale == "nps" else w["mean"])
-
-    def se(w):
-        spread = w["nps_sd"] if scale == "nps" else w["sd"]
-        return None if spread is None or math.isnan(spread) else float(spread) / math.sqrt(w["n"])
-
-    points = tuple(Point(w["on"], value(w), int(w["n"])) if shown(w) else Point(w["on"], None, None) for w in waves)
-    latest = waves[-1]
-    ci = top2 = change = None
-    if shown(latest):
-        current, error = value(latest), se(latest)
-        low, high = (-100.0, 100.0) if scale == "nps" else (1.0, 5.0)
-        if error is not None:
-            ci = (max(low, current - Z_95 * error), min(high, current + Z_95 * error))
-        if scale == "likert":
-            top2 = latest["top2"] / latest["n"] * 100
-        if len(waves) > 1 and shown(waves[-2]):
-            previous = waves[-2]
-            change = z_change(current - value(previous), se(previous), error)
-    return SurveyFigure(key=key, label=label, scale=scale, latest=points[-1], ci=ci, top2_box=top2, change=change,
-                        trend=points)
+def _aggregate(w: dict, audiences: dict) -> WaveAggregate:
+    return WaveAggregate(int(w["wave_id"]), w["ended"].date(), int(w["k"]), int(w["n"]), float(w["total"]),
+                         float(w["squares"]), int(w["promoters"]), int(w["detractors"]), int(w["top2"]),
+                         tuple(int(w[f"c{s}"]) for s in range(1, 6)), audiences[int(w["wave_id"])])
 
 
 # --- CX and business KPIs ------------------------------------------------------------------------------
@@ -179,9 +161,12 @@ def kpi_figures(t: dict[str, pd.DataFrame], *, trend_start: date, end: date) -> 
         points = [Point(on, float(v), None if pd.isna(n) else int(n))
                   for on, v, n in zip(rows["on_date"], rows["value"], rows["n"])]
         history = [(p.value, p.n) for p in points]
+        kinds = [None if pd.isna(v) else str(v) for v in rows["kind"]]
+        spans = [None if pd.isna(v) else str(v) for v in rows["span"]]
+        change, note = kpi_change(history, str(kpi), kinds, spans)
         figures.append(KpiFigure(kpi=str(kpi), group=kpi_group(str(kpi)), unit=unit, latest=points[-1],
-                                 previous=points[-2] if len(points) > 1 else None, change=kpi_change(history, str(kpi)),
-                                 trend=tuple(p for p in points if p.on >= trend_start)))
+                                 previous=points[-2] if len(points) > 1 else None, change=change,
+                                 trend=tuple(p for p in points if p.on >= trend_start), change_note=note))
     return tuple(figures)
 
 
@@ -245,8 +230,16 @@ def _barriers(t: dict[str, pd.DataFrame], end: datetime) -> tuple[BarrierRow, ..
     prior = before[_between(before["created_at"], end - 2 * WINDOW, end - WINDOW)].groupby("policy_id").size()
     return tuple(BarrierRow(int(row.policy_id), str(policies.at[row.policy_id, "title"]),
                             str(policies.at[row.policy_id, "owner"]), int(row.reports), int(row.open_reports),
-                            int(recent.get(row.policy_id, 0)), int(prior.get(row.policy_id, 0)))
+                            int(recent.get(row.policy_id, 0)), int(prior.get(row.policy_id, 0)),
+                            _weekly(before.loc[before["policy_id"] == row.policy_id, "created_at"], end))
                  for row in ranked.itertuples())
+
+
+def _weekly(moments: pd.Series, end: datetime) -> tuple[int, ...]:
+    """Counts per 7-day span ending at `end`, oldest first, over the control chart's history."""
+    back = ((end - moments).dt.total_seconds() // (7 * 86400)).astype(int)
+    counts = back[(back >= 0) & (back < HISTORY_WEEKS)].value_counts()
+    return tuple(int(counts.get(HISTORY_WEEKS - 1 - i, 0)) for i in range(HISTORY_WEEKS))
 
 
 def owner_rows(t: dict[str, pd.DataFrame], *, start: datetime, end: datetime, as_of: datetime) -> tuple[OwnerRow, ...]:
@@ -293,21 +286,40 @@ def complaints_signals(t: dict[str, pd.DataFrame], business: tuple[KpiFigure, ..
     for figure in business:
         if figure.kpi != "complaints":
             continue
+        complaints = _weekly_complaints(t, figure, end)
+        if complaints is None or not weekly_signal(complaints):
+            continue
         recent = sum(p.value for p in figure.trend if p.value is not None and recent_start.date() <= p.on < end.date())
         prior = sum(p.value for p in figure.trend
                     if p.value is not None and prior_start.date() <= p.on < recent_start.date())
-        if not count_rises(round(prior), round(recent)):
-            continue
         unit_ids = (units["id"].tolist() if figure.unit is None else _unit_and_descendants(units, figure.unit))
         reported = set(reporters.loc[reporters["org_unit_id"].isin(unit_ids), "friction_id"])
         workarounds = f[(f["kind"] == "workaround") & f["id"].isin(reported)]
         reports_recent = int(_between(workarounds["created_at"], recent_start, end).sum())
         reports_prior = int(_between(workarounds["created_at"], prior_start, recent_start).sum())
-        if reports_recent >= k and count_rises(reports_prior, reports_recent):
+        created = workarounds["created_at"]
+        lately = any(weekly_signal(_weekly(created, end - timedelta(weeks=back))) for back in range(LATELY_WEEKS))
+        if reports_recent >= k and lately:
             signals.append(Signal("complaints_with_workarounds", figure.unit or "", {
                 "complaints_recent": recent, "complaints_prior": prior,
                 "workarounds_recent": reports_recent, "workarounds_prior": reports_prior}))
     return signals
+
+
+def _weekly_complaints(t: dict[str, pd.DataFrame], figure: KpiFigure, end: datetime) -> list[int] | None:
+    values = t["kpi_values"]
+    units = t["org_units"][["id", "name"]]
+    unit_id = None if figure.unit is None else int(units.loc[units["name"] == figure.unit, "id"].iloc[0])
+    rows = values[(values["kpi"] == figure.kpi)
+                  & (values["org_unit_id"].isna() if unit_id is None else values["org_unit_id"] == unit_id)]
+    start = (end - timedelta(weeks=HISTORY_WEEKS)).date()
+    rows = rows[(rows["on_date"] >= start) & (rows["on_date"] < end.date())].sort_values("on_date")
+    days = list(rows["on_date"])
+    if len(days) != HISTORY_WEEKS or any((b - a).days != 7 for a, b in zip(days, days[1:])):
+        return None
+    if any(v < 0 or not float(v).is_integer() for v in rows["value"]):
+        return None
+    return [int(v) for v in rows["value"]]
 
 
 # --- Comparing two digests ------------------------------------------------------------------------------

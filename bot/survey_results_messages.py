@@ -1,12 +1,11 @@
 """A wave's results as a neutral message for the governance channel (every figure with its n)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.errors import N_
 from bot.i18n import Translate
 from bot.messages import Field, Message
 from surveys import SurveyDefinition, stage_for
+from surveys.diagnostic import DataAnswer
 from surveys.dimensions import DIMENSIONS
 from surveys.results import QuestionResult, WaveResults
 
@@ -47,31 +46,32 @@ def _change_note(results: WaveResults, question_id: str, _: Translate) -> str:
     return ""
 
 
-@dataclass(frozen=True)
-class DataEvidence:
-    """What xgov's own data answers to diagnostic questions 1 and 2 (None: no data)."""
+DATA_QUESTIONS = (
+    ("nps_enps_together", N_("1. NPS and eNPS move together")),
+    ("no_workarounds", N_("2. No informal workarounds")),
+    ("managers_accountable", N_("3. Managers are accountable for the conditions they create")),
+    ("decisions_all_experiences", N_("4. Decisions are checked for every experience")),
+    ("voc_changes_policies", N_("5. The closed loop changes policies")),
+)
 
-    together: bool | None
-    no_workarounds: bool | None
-    workaround_share: float | None
-    tagged_reports: int
+
+def data_answer_text(answer: DataAnswer | None, _: Translate) -> str:
+    """yes / no / undecided / not enough data (n = ...); "-" where the data has no rule for the question."""
+    if answer is None:
+        return "-"
+    if not answer.enough:
+        return _("not enough data (n = {n})", n=answer.n)
+    return {"yes": _("yes"), "no": _("no"), "undecided": _("undecided")}[answer.key] + f" (n = {answer.n})"
 
 
-def _evidence_text(evidence: DataEvidence, _: Translate) -> str:
-    def word(answer: bool | None) -> str:
-        return {True: _("yes"), False: _("no"), None: _("no data yet")}[answer]
-
-    share = "-" if evidence.workaround_share is None else f"{evidence.workaround_share * 100:.0f}%"
-    return (_("What the data says:") + "\n"
-            + _("1. NPS and eNPS move together: {answer} (needs customer NPS and two eNPS waves)",
-                answer=word(evidence.together)) + "\n"
-            + _("2. No informal workarounds: {answer} ({share} of {n} tagged reports in the last 90 days are manual "
-                "workarounds; the threshold is 10%)", answer=word(evidence.no_workarounds), share=share,
-                n=evidence.tagged_reports))
+def _evidence_text(evidence: dict[str, DataAnswer], _: Translate) -> str:
+    lines = [_("What the data says:")]
+    lines += [f"{_(label)}: {data_answer_text(evidence.get(question_id), _)}" for question_id, label in DATA_QUESTIONS]
+    return "\n".join(lines)
 
 
 def results_message(results: WaveResults, definition: SurveyDefinition, _: Translate,
-                    evidence: DataEvidence | None = None) -> Message:
+                    evidence: dict[str, DataAnswer] | None = None) -> Message:
     title = _text(definition.title, _)
     if results.suppressed:
         return Message(header=_("Results: {title}", title=title),
@@ -92,10 +92,22 @@ def _maturity_fields(results: WaveResults, _: Translate) -> list[Field]:
     maturity = results.maturity
     if maturity is None:
         return []
-    fields = [Field(_text(DIMENSIONS[d.dimension].name, _), _level_text(d.score, d.level, d.n, _)) for d in maturity.dimensions]
+    fields = [Field(_text(DIMENSIONS[d.dimension].name, _),
+                    _level_text(d.score, d.level, d.n, _) + _interval_note(d.ci, d.near_boundary, _))
+              for d in maturity.dimensions]
     if maturity.overall is not None:
-        fields.append(Field(_("Overall maturity"), _level_text(maturity.overall, maturity.overall_level, results.respondents, _)))
+        text = _level_text(maturity.overall, maturity.overall_level, results.respondents, _)
+        fields.append(Field(_("Overall maturity"),
+                            text + _interval_note(maturity.overall_ci, maturity.overall_near_boundary, _)))
     return fields
+
+
+def _interval_note(ci: tuple[float, float] | None, near_boundary: bool, _: Translate) -> str:
+    """" · 95% CI a-b", and the near-a-boundary note when the interval reaches past a level boundary."""
+    text = "" if ci is None else " · " + _("95% CI {low:.2f}-{high:.2f}", low=ci[0], high=ci[1])
+    if near_boundary:
+        text += " · " + _("near a level boundary: another sample could land a level up or down")
+    return text
 
 
 def _level_text(score, level, n, _: Translate) -> str:

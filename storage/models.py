@@ -264,6 +264,8 @@ class KpiValue(Base):
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     value: Mapped[float] = mapped_column(Float)
     n: Mapped[int | None] = mapped_column(Integer)  # respondents behind a score such as NPS, if known
+    kind: Mapped[str | None] = mapped_column(String(16))  # count | rate | share | amount | score (bot/digest/noise.py)
+    span: Mapped[str | None] = mapped_column(String(16))  # day | week | month | quarter | year: what one reading covers
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

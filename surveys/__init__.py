@@ -44,7 +44,7 @@ from surveys.anonymity import (
     validate_k,
 )
 from surveys.answers import AnswerError, validate_answer
-from surveys.diagnostic import DiagnosticVerdict, data_answers, diagnostic_verdict
+from surveys.diagnostic import DataAnswer, DiagnosticData, DiagnosticVerdict, data_answers, diagnostic_verdict
 from surveys.dimensions import DIMENSION_IDS, DIMENSIONS, Dimension
 from surveys.loader import SurveyDefinitionError, builtin_definition, builtin_definitions, load_definition
 from surveys.maturity import STAGES, DimensionScore, MaturityResult, Stage, level_for, score_maturity, stage_for
@@ -65,7 +65,7 @@ __all__ = [
     "DEFAULT_K", "MIN_K", "AnonymityError", "GroupTooSmall", "ThresholdTooLow",
     "aggregate_by_group", "check_filter_isolation", "suppress_below_k", "validate_k",
     "AnswerError", "validate_answer",
-    "DiagnosticVerdict", "data_answers", "diagnostic_verdict",
+    "DataAnswer", "DiagnosticData", "DiagnosticVerdict", "data_answers", "diagnostic_verdict",
     "DIMENSION_IDS", "DIMENSIONS", "Dimension",
     "SurveyDefinitionError", "builtin_definition", "builtin_definitions", "load_definition",
     "STAGES", "DimensionScore", "MaturityResult", "Stage", "level_for", "score_maturity", "stage_for",

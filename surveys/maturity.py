@@ -8,22 +8,34 @@ Levels from a score on the 1-5 scale (lower bound included, upper excluded, 5 in
     level 4  [3.4, 4.2)   Connected     / Połączony
     level 5  [4.2, 5.0]   Self-steering / Samosterowny
 
-Scores are rounded to 9 decimals before classifying, so that float noise in a mean
-(1.7999999999999998) does not drop a score that is 1.8 to the level below.
+A score is classified as displayed, rounded to 2 decimals (DISPLAY_DECIMALS): 1.79915 is
+shown as 1.80 and so is level 2.
+
+Each dimension and the overall score carry a 95% interval. A dimension score is a mean of
+item means; its standard error is bounded by the mean of the items' standard errors (the
+bound holds whatever the items' correlation: the square root of a variance of an average is
+at most the average of the standard deviations), with Student t at the smallest item n - 1
+degrees of freedom. The overall interval bounds the mean of the dimensions in the same way.
+The interval is conservative (it assumes the items move fully together). When the interval
+reaches past a level boundary, the score is "near a boundary" (`near_boundary`): another
+sample of the same people could well land one level up or down.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from surveys.dimensions import DIMENSION_IDS
 from surveys.model import LocalizedText, SurveyDefinition
+from surveys.inference import mean_interval
 from surveys.scoring import likert
 from surveys.stats import mean
 
 LEVEL_LOWER_BOUNDS = (1.0, 1.8, 2.6, 3.4, 4.2)
 SCALE_MIN, SCALE_MAX = 1.0, 5.0
+DISPLAY_DECIMALS = 2
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,8 @@ class DimensionScore:
     level: int | None
     items_answered: int
     n: int  # most answers any one item of the dimension received
+    ci: tuple[float, float] | None = None  # 95%, conservative (module doc)
+    near_boundary: bool = False  # the interval reaches past a level boundary
 
 
 @dataclass(frozen=True)
@@ -66,14 +80,29 @@ class MaturityResult:
     dimensions: tuple[DimensionScore, ...]
     overall: float | None  # None unless every dimension has a score
     overall_level: int | None
+    overall_ci: tuple[float, float] | None = None
+    overall_near_boundary: bool = False
 
 
 def level_for(score: float) -> int:
-    """The maturity level 1-5 of a score on the 1-5 scale (boundaries in the module doc)."""
-    rounded = round(score, 9)
+    """The maturity level 1-5 of a score on the 1-5 scale, as displayed (boundaries in the module doc)."""
+    rounded = displayed(score)
     if not SCALE_MIN <= rounded <= SCALE_MAX:
         raise ValueError(f"a maturity score must lie in [1, 5], not {score!r}")
     return sum(1 for bound in LEVEL_LOWER_BOUNDS if rounded >= bound)
+
+
+def displayed(score: float) -> float:
+    """The score as it is shown: rounded to DISPLAY_DECIMALS, exactly as `f"{score:.2f}"` prints it."""
+    return float(f"{score:.{DISPLAY_DECIMALS}f}")
+
+
+def near_boundary(interval: tuple[float, float] | None) -> bool:
+    """True when a 95% interval reaches past one of the level boundaries 1.8, 2.6, 3.4, 4.2."""
+    if interval is None:
+        return False
+    low, high = interval
+    return any(low < bound < high for bound in LEVEL_LOWER_BOUNDS[1:])
 
 
 def stage_for(level: int) -> Stage:
@@ -93,7 +122,16 @@ def score_maturity(definition: SurveyDefinition, answers: Mapping[str, Iterable[
     if any(score is None for score in scores):
         return MaturityResult(dimensions, None, None)
     overall = mean(scores)
-    return MaturityResult(dimensions, overall, level_for(overall))
+    bounds = [_half_width(d.ci, d.score) for d in dimensions]
+    ci = None
+    if all(b is not None for b in bounds):
+        ci = (max(SCALE_MIN, overall - mean(bounds)), min(SCALE_MAX, overall + mean(bounds)))
+    return MaturityResult(dimensions, overall, level_for(overall), ci, near_boundary(ci))
+
+
+def _half_width(ci: tuple[float, float] | None, score: float) -> float | None:
+    """The unclipped half width is not stored; the wider side of a clipped interval stands for it."""
+    return None if ci is None else max(score - ci[0], ci[1] - score)
 
 
 def _dimension_score(
@@ -102,6 +140,11 @@ def _dimension_score(
     items = [likert(answers.get(q.id, ())) for q in definition.questions_in(dimension_id)]
     answered = [item for item in items if item.n > 0]
     score = mean([item.mean for item in answered])
-    level = level_for(score) if score is not None else None
-    n = max((item.n for item in answered), default=0)
-    return DimensionScore(dimension_id, score, level, len(answered), n)
+    if score is None:
+        return DimensionScore(dimension_id, None, None, 0, 0)
+    n = max(item.n for item in answered)
+    ci = None
+    if all(item.n >= 2 for item in answered):
+        sd_bound = mean([item.standard_error for item in answered]) * math.sqrt(min(i.n for i in answered))
+        ci = mean_interval(score, sd_bound, min(item.n for item in answered), SCALE_MIN, SCALE_MAX)
+    return DimensionScore(dimension_id, score, level_for(score), len(answered), n, ci, near_boundary(ci))

@@ -32,13 +32,14 @@ Anonymity (k from `validate_k`):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
 from surveys.anonymity import DEFAULT_K, check_filter_isolation, validate_k
 from surveys.diagnostic import DiagnosticVerdict, diagnostic_verdict
+from surveys.inference import beyond_noise, holm_rejections
 from surveys.maturity import MaturityResult, score_maturity
 from surveys.model import Question, SurveyDefinition
 from surveys.results_format import results_to_dict, results_to_table
@@ -106,7 +107,7 @@ class DiagnosticAnswer:
     yes: int | None = None
     no: int | None = None
     n: int | None = None
-    answer: bool | None = None  # the majority: False when more said no than yes; None when hidden
+    answer: bool | None = None  # the majority: True / False; None when hidden or tied ("undecided")
 
 
 @dataclass(frozen=True)
@@ -333,12 +334,17 @@ def _diagnostic(definition: SurveyDefinition, questions: tuple[QuestionResult, .
             answers.append(DiagnosticAnswer(result.question_id, suppressed=True))
             continue
         counts = result.result
-        answers.append(DiagnosticAnswer(result.question_id, False, counts.yes, counts.no, counts.n, counts.no <= counts.yes))
+        answers.append(DiagnosticAnswer(result.question_id, False, counts.yes, counts.no, counts.n, _majority(counts)))
     verdict = diagnostic_verdict({a.question_id: a.answer for a in answers})
     return DiagnosticResult(tuple(answers), verdict)
 
 
+def _majority(counts: YesNoResult) -> bool | None:
+    return None if counts.yes == counts.no else counts.yes > counts.no
+
+
 def _changes(previous: WaveResults | None, questions: tuple[QuestionResult, ...]) -> tuple[QuestionChange, ...]:
+    """Each shown eNPS / 1-5 figure against the previous wave, decided together with Holm's correction."""
     if previous is None or previous.suppressed:
         return ()
     before = {r.question_id: r for r in previous.questions if not r.suppressed}
@@ -354,7 +360,19 @@ def _changes(previous: WaveResults | None, questions: tuple[QuestionResult, ...]
         else:
             continue
         changes.append(QuestionChange(current.question_id, current.type, current.n, old.n, change))
-    return tuple(changes)
+    return with_holm(changes)
+
+
+def with_holm(changes: list[QuestionChange]) -> tuple[QuestionChange, ...]:
+    """The changes of one wave with `significant` re-decided by Holm's step-down across them."""
+    tested = [c for c in changes if c.change.p_value is not None]
+    rejected = dict(zip((id(c) for c in tested), holm_rejections([c.change.p_value for c in tested])))
+    return tuple(
+        replace(c, change=replace(c.change, significant=beyond_noise(c.change.delta, rejected[id(c)],
+                                                                      c.change.figure_type)))
+        if id(c) in rejected else c
+        for c in changes
+    )
 
 
 __all__ = [

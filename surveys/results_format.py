@@ -2,7 +2,7 @@
 
 Both only read a `surveys.results.WaveResults`; hidden entries are printed as hidden,
 never with their n. Rounding in the dict: scores and percentages 1 decimal, means and
-maturity scores 2 decimals, z 2 decimals (an infinite z becomes null).
+maturity scores and their intervals 2 decimals, p-values 4 decimals.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
     "yes": {"en": "yes", "pl": "tak"},
     "no": {"en": "no", "pl": "nie"},
     "majority": {"en": "Majority", "pl": "Większość"},
+    "undecided": {"en": "undecided (tie)", "pl": "nierozstrzygnięte (remis)"},
     "verdict": {"en": "Verdict", "pl": "Werdykt"},
     "changes": {"en": "Change since the previous wave", "pl": "Zmiana od poprzedniej fali"},
     "change": {"en": "Change", "pl": "Zmiana"},
@@ -56,12 +57,16 @@ LABELS: dict[str, dict[str, str]] = {
     "noise": {"en": "within noise", "pl": "w granicach szumu"},
     "nps": {"en": "NPS {score} (promoters {p}, passives {m}, detractors {d}; 95% CI {low} to {high})",
             "pl": "NPS {score} (promotorzy {p}, neutralni {m}, krytycy {d}; przedział 95%: {low} do {high})"},
-    "likert": {"en": "mean {mean}, agree (4-5) {top2}%, 95% CI {low} to {high}",
-               "pl": "średnia {mean}, zgadza się (4-5) {top2}%, przedział 95%: {low} do {high}"},
+    "likert": {"en": "mean {mean} (95% CI {low} to {high}), agree (4-5) {top2}% (95% CI {top2_low} to {top2_high})",
+               "pl": "średnia {mean} (przedział 95%: {low} do {high}), zgadza się (4-5) {top2}% "
+                     "(przedział 95%: {top2_low} do {top2_high})"},
     "likert_short": {"en": "mean {mean}, agree (4-5) {top2}%", "pl": "średnia {mean}, zgadza się (4-5) {top2}%"},
     "yes_no": {"en": "yes {share}% ({yes} yes, {no} no)", "pl": "tak {share}% ({yes} tak, {no} nie)"},
     "text": {"en": "{n} comments", "pl": "komentarze: {n}"},
     "unit_maturity": {"en": "Maturity overall", "pl": "Dojrzałość ogółem"},
+    "interval": {"en": "95% CI", "pl": "przedział 95%"},
+    "near_boundary": {"en": "near a level boundary: another sample could land a level up or down",
+                      "pl": "blisko granicy poziomu: inna próba mogłaby dać poziom wyżej lub niżej"},
 }
 
 VERDICT_TEXTS: dict[str, dict[str, str]] = {
@@ -113,7 +118,7 @@ def results_to_dict(results: WaveResults) -> dict[str, Any]:
             {
                 "question_id": c.question_id, "type": c.type, "n": c.n, "previous_n": c.previous_n,
                 "delta": _round(c.change.delta, 1 if c.type == "nps" else 2),
-                "z": _round(c.change.z, 2), "significant": c.change.significant, "direction": c.change.direction,
+                "p": _round(c.change.p_value, 4), "method": c.change.method, "significant": c.change.significant, "direction": c.change.direction,
             }
             for c in results.changes
         ],
@@ -138,7 +143,9 @@ def _question_dict(question: QuestionResult) -> dict[str, Any]:
     elif isinstance(result, LikertResult):
         entry.update(mean=_round(result.mean, 2), top2_box=_round(result.top2_box, 1),
                      distribution={str(value): count for value, count in result.distribution.items()},
-                     ci_low=_round(result.ci_low, 2), ci_high=_round(result.ci_high, 2))
+                     ci_low=_round(result.ci_low, 2), ci_high=_round(result.ci_high, 2),
+                     top2_ci_low=_round(result.top2_ci[0], 1) if result.top2_ci else None,
+                     top2_ci_high=_round(result.top2_ci[1], 1) if result.top2_ci else None)
     elif question.type == "yes_no":
         entry.update(yes=result.yes, no=result.no, yes_share=_round(result.yes_share, 1))
     else:
@@ -162,14 +169,23 @@ def _maturity_dict(maturity: MaturityResult | None) -> dict[str, Any] | None:
     dimensions = [
         {"dimension": d.dimension, "suppressed": True} if d.score is None
         else {"dimension": d.dimension, "suppressed": False, "n": d.n, "score": _round(d.score, 2),
-              "level": d.level, "items": d.items_answered}
+              "level": d.level, "items": d.items_answered, **_interval_dict(d.ci), "near_boundary": d.near_boundary}
         for d in maturity.dimensions
     ]
     overall = None
     if maturity.overall is not None:
         overall = {"n": max(d.n for d in maturity.dimensions), "score": _round(maturity.overall, 2),
-                   "level": maturity.overall_level}
+                   "level": maturity.overall_level, **_interval_dict(maturity.overall_ci),
+                   "near_boundary": maturity.overall_near_boundary}
     return {"overall": overall, "dimensions": dimensions}
+
+
+def _interval_dict(ci: tuple[float, float] | None) -> dict[str, float | None]:
+    return {"ci_low": _round(ci[0], 2) if ci else None, "ci_high": _round(ci[1], 2) if ci else None}
+
+
+def _answer_key(answer: bool | None) -> str:
+    return {True: "yes", False: "no", None: "undecided"}[answer]
 
 
 def _diagnostic_dict(results: WaveResults) -> dict[str, Any] | None:
@@ -182,7 +198,7 @@ def _diagnostic_dict(results: WaveResults) -> dict[str, Any] | None:
         "questions": [
             {"question_id": a.question_id, "suppressed": True} if a.suppressed
             else {"question_id": a.question_id, "suppressed": False, "n": a.n, "yes": a.yes, "no": a.no,
-                  "answer": "yes" if a.answer else "no"}
+                  "answer": _answer_key(a.answer)}
             for a in diagnostic.answers
         ],
         "yes_count": verdict.yes_count, "no_count": verdict.no_count, "unanswered": verdict.unanswered,
@@ -225,8 +241,9 @@ def results_to_table(results: WaveResults, definition: SurveyDefinition, locale:
                      d=result.detractors, low=num(result.ci_low, 1), high=num(result.ci_high, 1))
         if question.type == "likert":
             key = "likert" if full and result.ci_low is not None else "likert_short"
-            return t(key, mean=num(result.mean, 2), top2=num(result.top2_box, 1),
-                     low=num(result.ci_low, 2), high=num(result.ci_high, 2))
+            top2_low, top2_high = result.top2_ci or (None, None)
+            return t(key, mean=num(result.mean, 2), top2=num(result.top2_box, 1), low=num(result.ci_low, 2),
+                     high=num(result.ci_high, 2), top2_low=num(top2_low, 1), top2_high=num(top2_high, 1))
         if question.type == "yes_no":
             return t("yes_no", share=num(result.yes_share, 1), yes=result.yes, no=result.no)
         return t("text", n=result.n)
@@ -270,10 +287,13 @@ def results_to_table(results: WaveResults, definition: SurveyDefinition, locale:
         for d in results.maturity.dimensions:
             name = DIMENSIONS[d.dimension].name.for_locale(lang)
             if d.score is None:
-                rows.append([name, "–", hidden, "", ""])
+                rows.append([name, "–", hidden, "", "", ""])
             else:
-                rows.append([name, str(d.n), num(d.score, 2), str(d.level), stage_for(d.level).name.for_locale(lang)])
-        lines += _grid([t("dimension"), "n", t("score"), t("level"), t("stage")], rows)
+                rows.append([name, str(d.n), num(d.score, 2), _ci_text(d.ci, num), str(d.level),
+                             stage_for(d.level).name.for_locale(lang) + (" *" if d.near_boundary else "")])
+        lines += _grid([t("dimension"), "n", t("score"), t("interval"), t("level"), t("stage")], rows)
+        if any(d.near_boundary for d in results.maturity.dimensions):
+            lines.append(f"* {t('near_boundary')}")
         lines.append(_overall_maturity(results.maturity, lang, t, num))
 
     if results.diagnostic is not None:
@@ -284,7 +304,7 @@ def results_to_table(results: WaveResults, definition: SurveyDefinition, locale:
                 rows.append([number[a.question_id], text_of(a.question_id), "–", hidden, "", ""])
             else:
                 rows.append([number[a.question_id], text_of(a.question_id), str(a.n), str(a.yes), str(a.no),
-                             t("yes") if a.answer else t("no")])
+                             t(_answer_key(a.answer))])
         lines += _grid(["#", t("question"), "n", t("yes"), t("no"), t("majority")], rows)
         verdict = VERDICT_TEXTS[results.diagnostic.verdict.verdict_key][lang]
         lines += ["", f"{t('verdict')}: {verdict}"]
@@ -304,8 +324,13 @@ def _overall_maturity(maturity: MaturityResult, lang: str, t: Any, num: Any) -> 
         return f"{t('unit_maturity')}: –"
     n = max(d.n for d in maturity.dimensions)
     stage = stage_for(maturity.overall_level).name.for_locale(lang)
-    return (f"{t('unit_maturity')}: {num(maturity.overall, 2)} · {t('level')} {maturity.overall_level} "
-            f"({stage}) · n = {n}")
+    text = (f"{t('unit_maturity')}: {num(maturity.overall, 2)} ({t('interval')} {_ci_text(maturity.overall_ci, num)})"
+            f" · {t('level')} {maturity.overall_level} ({stage}) · n = {n}")
+    return text + (f" · {t('near_boundary')}" if maturity.overall_near_boundary else "")
+
+
+def _ci_text(ci: tuple[float, float] | None, num: Any) -> str:
+    return "–" if ci is None else f"{num(ci[0], 2)}–{num(ci[1], 2)}"
 
 
 def _grid(headers: list[str], rows: list[list[str]]) -> list[str]:

@@ -1,14 +1,15 @@
 """Scores as pure functions over plain lists of answers (None = skipped).
 
 - nps(): promoters 9-10, passives 7-8, detractors 0-6; skipped answers are left out
-  (they are not passives). score = %promoters - %detractors, from -100 to +100. The 95%
-  interval uses the trinomial variance (p_p + p_d - (p_p - p_d)^2) / n; it is a Wald
-  interval, so it collapses to the score when every answer falls in one group.
+  (they are not passives). score = %promoters - %detractors, from -100 to +100, with the
+  adjusted-Wald 95% interval (Rocks 2016; surveys.inference).
 - likert(): mean of 1-5 answers, count per value, top2_box = percent (0-100) of answers
-  4 or 5, and a 95% interval for the mean from the sample standard deviation (n >= 2).
-- nps_change() / mean_change(): difference to the previous wave and a z-test on it,
-  z = delta / sqrt(SE_prev^2 + SE_cur^2), significant when |z| > 1.96. When both waves
-  have zero spread, any non-zero delta counts as significant.
+  4 or 5; a Student t 95% interval for the mean (n >= 2) and a Wilson interval for top2_box.
+- nps_change() / mean_change() / share_change(): difference to the previous wave, the
+  p-value of the test chosen by size (exact permutation below 30 answers, else adjusted
+  Wald / Welch / Agresti-Caffo) and whether the change is beyond noise as a figure on its
+  own: p < 0.05 and at least the minimum meaningful change. A wave's results re-decide
+  `significant` across all its figures with Holm's correction (surveys.results).
 """
 
 from __future__ import annotations
@@ -17,7 +18,17 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from surveys.stats import Z_95, clipped_interval, mean, present, whole_number_in
+from surveys.inference import (
+    ALPHA,
+    beyond_noise,
+    mean_change_test,
+    mean_interval,
+    nps_change_test,
+    nps_interval,
+    share_change_test,
+    share_interval,
+)
+from surveys.stats import mean, present, whole_number_in
 
 LIKERT_VALUES = range(1, 6)
 
@@ -46,6 +57,7 @@ class LikertResult:
     n: int
     ci_low: float | None
     ci_high: float | None
+    top2_ci: tuple[float, float] | None = None  # Wilson 95% interval of top2_box, in percent
 
     @property
     def standard_error(self) -> float | None:
@@ -58,11 +70,13 @@ class LikertResult:
 
 @dataclass(frozen=True)
 class Change:
-    """Current wave minus previous; `significant` means unlikely to be noise at 95%."""
+    """Current wave minus previous; `significant` means beyond noise (rules in the module doc)."""
 
     delta: float | None
-    z: float | None
+    p_value: float | None
     significant: bool
+    method: str | None = None  # "permutation", "welch", "adjusted-wald" or "agresti-caffo"
+    figure_type: str | None = None  # "nps", "mean" or "share": which minimum meaningful change applies
 
     @property
     def direction(self) -> int | None:
@@ -92,8 +106,7 @@ def nps(scores: Iterable[int | None]) -> NpsResult:
     if n == 0:
         return NpsResult(None, 0, 0, 0, 0, None, None)
     score = (promoters - detractors) / n * 100
-    standard_error = _nps_standard_error(promoters, detractors, n)
-    ci_low, ci_high = clipped_interval(score, standard_error, -100.0, 100.0)
+    ci_low, ci_high = nps_interval(promoters, detractors, n)
     return NpsResult(score, promoters, passives, detractors, n, ci_low, ci_high)
 
 
@@ -112,12 +125,13 @@ def likert(scores: Iterable[int | None]) -> LikertResult:
     distribution = {value: answers.count(value) for value in LIKERT_VALUES}
     if n == 0:
         return LikertResult(None, distribution, None, 0, None, None)
-    top2_box = (distribution[4] + distribution[5]) / n * 100
-    result = LikertResult(mean(answers), distribution, top2_box, n, None, None)
+    top2 = distribution[4] + distribution[5]
+    result = LikertResult(mean(answers), distribution, top2 / n * 100, n, None, None, share_interval(top2, n))
     if result.standard_error is None:
         return result
-    ci_low, ci_high = clipped_interval(result.mean, result.standard_error, 1.0, 5.0)
-    return LikertResult(result.mean, distribution, top2_box, n, ci_low, ci_high)
+    sd = result.standard_error * math.sqrt(n)
+    ci_low, ci_high = mean_interval(result.mean, sd, n, 1.0, 5.0)
+    return LikertResult(result.mean, distribution, result.top2_box, n, ci_low, ci_high, result.top2_ci)
 
 
 def collect_comments(values: Iterable[str | None]) -> Comments:
@@ -128,21 +142,30 @@ def collect_comments(values: Iterable[str | None]) -> Comments:
 def nps_change(previous: NpsResult, current: NpsResult) -> Change:
     if previous.score is None or current.score is None:
         return Change(None, None, False)
-    return _change(current.score - previous.score, previous.standard_error, current.standard_error)
+    test = nps_change_test((previous.promoters, previous.passives, previous.detractors),
+                           (current.promoters, current.passives, current.detractors))
+    return decided_change(current.score - previous.score, test.p_value, test.method, "nps")
 
 
 def mean_change(previous: LikertResult, current: LikertResult) -> Change:
     if previous.mean is None or current.mean is None:
         return Change(None, None, False)
-    return _change(current.mean - previous.mean, previous.standard_error, current.standard_error)
-
-
-def _change(delta: float, previous_se: float | None, current_se: float | None) -> Change:
-    if previous_se is None or current_se is None:
+    delta = current.mean - previous.mean
+    if previous.n < 2 or current.n < 2:
         return Change(delta, None, False)
-    spread = math.sqrt(previous_se**2 + current_se**2)
-    if spread == 0:
-        z = 0.0 if delta == 0 else math.copysign(math.inf, delta)
-    else:
-        z = delta / spread
-    return Change(delta, z, abs(z) > Z_95)
+    test = mean_change_test(previous.distribution, current.distribution)
+    return decided_change(delta, test.p_value, test.method, "mean")
+
+
+def share_change(previous: tuple[int, int], current: tuple[int, int]) -> Change:
+    """(successes, n) of two waves, e.g. top-2-box or yes answers; the delta is in percentage points."""
+    if previous[1] == 0 or current[1] == 0:
+        return Change(None, None, False)
+    delta = (current[0] / current[1] - previous[0] / previous[1]) * 100
+    test = share_change_test(previous, current)
+    return decided_change(delta, test.p_value, test.method, "share")
+
+
+def decided_change(delta: float, p_value: float, method: str, figure_type: str, *, threshold: float = ALPHA) -> Change:
+    """A change beyond noise at `threshold` (a Holm step's level) and at least its minimum meaningful size."""
+    return Change(delta, p_value, beyond_noise(delta, p_value < threshold, figure_type), method, figure_type)

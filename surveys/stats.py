@@ -1,12 +1,10 @@
-"""Small statistics helpers shared by the scorers (no scipy: the 95% normal quantile is fixed)."""
+"""Small helpers shared by the scorers: reading answers and means (intervals and tests: surveys/inference.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from numbers import Integral
 from typing import Any
-
-Z_95 = 1.96
 
 
 def is_present(value: Any) -> bool:
@@ -36,9 +34,3 @@ def whole_number_in(value: Any, low: int, high: int) -> int:
 
 def mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
-
-
-def clipped_interval(centre: float, standard_error: float, low: float, high: float) -> tuple[float, float]:
-    """The 95% normal interval centre ± 1.96·SE, clipped to the scale [low, high]."""
-    margin = Z_95 * standard_error
-    return max(low, centre - margin), min(high, centre + margin)

@@ -62,10 +62,12 @@ def build_org(s) -> None:
     waves.ensure_builtin_surveys(session=s, now=at(-30))
 
 
-def answer_wave(s, key: str, opened: datetime, answers: dict[str, list[int]]) -> None:
-    wave_id, emails = waves.send_wave(session=s, key=key, audience="everyone", now=opened, days=3, k=5)
+def answer_wave(s, key: str, opened: datetime, answers: dict[str, list[int]], *, unit: str | None = None) -> None:
+    """A wave to everyone (or to one unit), answered by SALES + SERVICE in order (SALES only for Sprzedaż)."""
+    wave_id, emails = waves.send_wave(session=s, key=key, audience="unit" if unit else "everyone", unit=unit,
+                                      now=opened, days=3, k=5)
     answered = opened + timedelta(hours=1)
-    for index, email in enumerate(SALES + SERVICE):
+    for index, email in enumerate(SALES if unit else SALES + SERVICE):
         given = {question: values[index] for question, values in answers.items() if index < len(values)}
         if not given:
             continue

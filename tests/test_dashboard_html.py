@@ -16,6 +16,8 @@ from bot.digest.model import (
 )
 from bot.digest.texts import kpi_label
 from bot.i18n import translator
+from bot.digest.noise import LEFT_OUT_KIND
+from surveys.diagnostic import DataAnswer
 from surveys.model import LocalizedText
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
@@ -51,7 +53,9 @@ def build_digest(**changes) -> Digest:
                     Change(6.5, True), ()),
           KpiFigure("csat", "cx", HOSTILE_UNIT, Point(date(2026, 3, 1), 4.21, 312), None, None, ()))
     business = (KpiFigure("complaints", "business", None, Point(date(2026, 3, 1), 1834.0, None),
-                          Point(date(2026, 2, 1), 1500.0, None), Change(334.0, True), ()),)
+                          Point(date(2026, 2, 1), 1500.0, None), Change(334.0, True), ()),
+                KpiFigure("revenue", "business", None, Point(date(2026, 3, 1), 1.02e6, None),
+                          Point(date(2026, 2, 1), 1.0e6, None), None, (), change_note=LEFT_OUT_KIND))
     frictions = FrictionSection(
         new=5, by_kind={"workaround": 2, "exception": 1, "untagged": 2}, by_experience={"cx": 4, "untagged": 1},
         weekly_by_kind=(WeekCount(date(2026, 3, 23), {"workaround": 2}),),
@@ -62,13 +66,15 @@ def build_digest(**changes) -> Digest:
     owners = (OwnerRow(HOSTILE_OWNER, "ann@example.com", 7, 3, 26, 0),
               OwnerRow("Krzysztof Król", "krzysztof@example.com", 0, 0, None, 2))
     maturity = MaturitySection(wave_id=3, on=date(2026, 1, 26), respondents=7, overall=2.3413, level=2,
-                               previous_wave_id=2, previous_overall=2.1, dimensions=(
-        DimensionFigure("change_management", text("Change management", "Zarządzanie zmianą"), 2.238, 2.0),
+                               ci=(1.71, 2.97), near_boundary=True, previous_wave_id=2, previous_overall=2.1, dimensions=(
+        DimensionFigure("change_management", text("Change management", "Zarządzanie zmianą"), 2.238, 2.0,
+                        (1.61, 2.87), True),
         DimensionFigure("measures_indicators", text("Measures and indicators", "Miary i wskaźniki"), None, None)))
     diagnostic = DiagnosticSection(wave_id=5, on=date(2026, 2, 9), respondents=6,
                                    verdict_key="diagnostic.verdict.missing_governance", items=(
-        DiagnosticItem("nps_enps_together", text("Our NPS and eNPS move together."), 2, 6, False, True),
-        DiagnosticItem("no_workarounds", text("No informal workarounds."), None, None, None, False)))
+        DiagnosticItem("nps_enps_together", text("Our NPS and eNPS move together."), 2, 6, False, DataAnswer(True, 40)),
+        DiagnosticItem("no_workarounds", text("No informal workarounds."), None, None, None, DataAnswer(None, 4, False)),
+        DiagnosticItem("managers_accountable", text("Managers are accountable."), 3, 6, None, DataAnswer(None, 12))))
     signals = (Signal("nps_up_enps_down", "", {"nps_delta": 6.5, "enps_delta": -8.2}),
                Signal("owner_overdue", HOSTILE_OWNER, {"overdue": 3, "open": 7}),
                Signal("barrier_growing", f"P-7 {HOSTILE_TITLE}", {"recent": 6, "prior": 3}))
@@ -137,8 +143,15 @@ def test_every_figure_carries_its_n():
     assert "42" in nps and "n = 1,250" in nps and "35.5" in nps and "n = 1,190" in nps and "+6.5" in nps
     assert "The whole organisation" in nps
     assert "1,834" in row_of(page, "Complaints")
+    assert "left out: the KPI&#x27;s kind was not declared at import" in row_of(page, "revenue")
     assert "2.34 · level 2: Noticing · n = 7" in page
     assert "2 / 6" in row_of(page, "Our NPS and eNPS move together.")
+    assert "yes (n = 40)" in row_of(page, "Our NPS and eNPS move together.")
+    assert "not enough data (n = 4)" in row_of(page, "No informal workarounds.")
+    tied = row_of(page, "Managers are accountable.")
+    assert "Undecided (tie)" in tied and "undecided (n = 12)" in tied
+    assert "1.61–2.87 <span class=\"muted\">(near a level boundary)</span>" in row_of(page, "Change management")
+    assert "95% CI 1.71-2.97 · near a level boundary: another sample could land a level up or down" in page
     assert "16.2" in page and "(<span class=\"nowrap\">n = 4</span>)" in page  # the median of the 4 resolved
 
 

@@ -71,8 +71,10 @@ def test_owner_accountability(digest):
     assert digest["owners"][0]["email"] == w.OWNER2  # the most overdue first
 
 
-def test_signals_name_the_overdue_owner_only(digest):
-    assert [(s["rule"], s["subject"]) for s in digest["signals"]] == [("owner_overdue", "Iga <!channel> Inna")]
+def test_signals_name_the_overdue_owner_and_the_new_barrier(digest):
+    # policy 1: three reports this week after 26 quiet weeks; its weekly chart (Poisson CUSUM) alarms
+    assert [(s["rule"], s["subject"]) for s in digest["signals"]] == [
+        ("owner_overdue", "Iga <!channel> Inna"), ("barrier_growing", "P-1 Refunds need a director")]
 
 
 def test_the_figures_do_not_depend_on_the_database_session_time_zone(postgres_url, capsys):

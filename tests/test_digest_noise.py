@@ -1,41 +1,68 @@
-"""The rules that decide whether a change is real or noise (docs/digest.md)."""
+"""The rules that decide whether a KPI's change is real or noise, by its declared kind (docs/digest.md)."""
 from __future__ import annotations
 
-import math
+import pytest
 
-from bot.digest.noise import count_rises, kpi_change, rise_p_value, z_change
-
-
-def test_exact_binomial_rise():
-    # P(X >= 9 | n = 10, p = 1/2) = 11 / 1024
-    assert math.isclose(rise_p_value(1, 9), 11 / 1024)
-    assert count_rises(1, 9)
-    assert not count_rises(3, 5)  # 5 of 8: p = 0.36
-    assert not count_rises(5, 3)  # a fall is not a rise
-    assert not count_rises(0, 0)
-
-
-def test_large_counts_use_the_normal_approximation_consistently():
-    assert count_rises(1000, 1150) and not count_rises(1000, 1040)
+from bot.digest.noise import (
+    LEFT_OUT_HISTORY,
+    LEFT_OUT_KIND,
+    LEFT_OUT_N,
+    LEFT_OUT_SPANS,
+    count_change,
+    kpi_change,
+    rate_change,
+)
 
 
-def test_survey_score_change_needs_z_above_1_96():
-    assert not z_change(5.0, 2.0, 2.0).significant  # z = 5 / 2.83 = 1.77
-    assert z_change(6.0, 2.0, 2.0).significant  # z = 2.12
-    assert z_change(-6.0, 2.0, 2.0).direction == -1
-    assert not z_change(6.0, None, 2.0).significant  # one side without a spread: never claimed
+def test_exact_conditional_binomial_for_counts_two_sided():
+    # 1 vs 9: P(X >= 9 | 10, 1/2) = 11/1024; two-sided 22/1024 = 0.0215 < 0.05
+    assert count_change(1, 9).significant and count_change(9, 1).direction == -1
+    # 2 vs 8: P(X >= 8) = 56/1024; two-sided 0.109: noise
+    assert not count_change(2, 8).significant
+    # 2 vs 9: P(X >= 9 | 11) = 67/2048 = 0.0327 one-sided, two-sided 0.065: noise under the two-sided rule
+    assert not count_change(2, 9).significant
+    assert not count_change(0, 0).significant
 
 
-def test_nps_kpi_with_n_uses_the_conservative_bound():
+def test_rate_compares_events_per_exposure():
+    # 10 of 1000 vs 25 of 1000 (1.0 and 2.5 per 100): 25 | 35 ~ Bin(35, 1/2), two-sided p = 0.0167
+    assert rate_change((1.0, 1000), (2.5, 1000)).significant
+    # same events over twice the exposure is the same rate: 10 | 30 with p = 1/3 is no change at all
+    assert not rate_change((1.0, 2000), (1.0, 1000)).significant
+
+
+def test_score_with_n_uses_the_conservative_bound():
     # s = 0.3, n = 400: SE = sqrt(0.91 / 400) * 100 = 4.77 points each; |z| = 10 / 6.75 = 1.48
-    assert not kpi_change([(30.0, 400), (40.0, 400)], "nps").significant
-    assert kpi_change([(30.0, 4000), (40.0, 4000)], "nps").significant
+    assert not kpi_change([(30.0, 400), (40.0, 400)], "nps")[0].significant
+    assert kpi_change([(30.0, 4000), (40.0, 4000)], "csat", ["score", "score"])[0].significant
 
 
-def test_counts_compare_as_counts_and_other_kpis_against_their_history():
-    assert kpi_change([(10.0, None), (25.0, None)], "complaints").significant
-    steady = [(2.0 + 0.1 * (i % 2), None) for i in range(8)]
-    assert not kpi_change(steady + [(2.05, None)], "churn").significant
-    assert kpi_change(steady + [(3.5, None)], "churn").significant
-    assert not kpi_change([(2.0, None), (2.2, None), (5.0, None)], "churn").significant  # too little history
-    assert kpi_change([(2.0, None)], "churn") is None
+def test_share_with_n():
+    # 15% of 200 vs 25% of 200: Agresti-Caffo, z = 2.47, p = 0.013
+    change, note = kpi_change([(15.0, 200), (25.0, 200)], "churn", ["share", "share"])
+    assert change.significant and note is None
+
+
+def test_amount_against_the_prediction_interval_of_its_history():
+    steady = [(1_000_000.0 * (1 + 0.02 * ((-1) ** i)), None) for i in range(10)]
+    spans = ["month"] * 11
+    # the changes alternate +-40,000: mean about 0, s about 42,000; t(0.975, 8) * s * sqrt(1 + 1/9) ~ 102,000
+    change, _note = kpi_change(steady + [(1_030_000.0, None)], "revenue", ["amount"] * 11, spans)
+    assert not change.significant
+    change, _note = kpi_change(steady + [(1_400_000.0, None)], "revenue", ["amount"] * 11, spans)
+    assert change.significant
+    assert kpi_change(steady[:5], "revenue", ["amount"] * 5, ["month"] * 5) == (None, LEFT_OUT_HISTORY)
+
+
+def test_a_change_is_left_out_with_its_reason():
+    assert kpi_change([(10.0, None), (25.0, None)], "complaints") == (None, LEFT_OUT_KIND)
+    assert kpi_change([(10.0, None), (25.0, None)], "complaints", ["count"] * 2, ["month", "week"]) == \
+        (None, LEFT_OUT_SPANS)
+    assert kpi_change([(10.0, None), (25.0, None)], "complaints", ["count"] * 2, [None, None]) == (None, LEFT_OUT_SPANS)
+    assert kpi_change([(10.0, None), (25.0, None)], "churn", ["share"] * 2) == (None, LEFT_OUT_N)
+    assert kpi_change([(2.0, None)], "churn") == (None, None)
+
+
+def test_counts_over_equal_spans_are_tested():
+    change, note = kpi_change([(10.0, None), (25.0, None)], "complaints", ["count"] * 2, ["week"] * 2)
+    assert change.significant and note is None  # 25 | 35: two-sided p = 0.017

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from app.kpi_import import import_kpis
 from bot.digest.compute import compute_digest
+from bot.digest.control_chart import HISTORY_WEEKS
 from bot.digest.period import parse_period
 from bot.services import frictions
 from storage.db import Database
@@ -14,11 +15,12 @@ PERIOD = parse_period("2026-W10", w.MONDAY)
 NOW = w.at(7)
 
 
-def _complaints_csv(prior: int, recent: int) -> str:
+def _complaints_csv(prior: int, recent: int, *, weeks: int = HISTORY_WEEKS, every_days: int = 7) -> str:
+    """Weekly complaints for the chart's history (39 weeks to the period's end), the last four at `recent`."""
     rows = ["date,kpi,value,unit"]
-    for week in range(8):  # four weeks before the last four, then the last four, ending 2026-03-08
-        day = (w.MONDAY - timedelta(weeks=7 - week)).date().isoformat()  # 2026-01-12 .. 2026-03-02
-        rows.append(f"{day},complaints,{prior if week < 4 else recent},Sprzedaż")
+    for week in range(weeks):
+        day = (w.MONDAY - timedelta(days=every_days * (weeks - 1 - week))).date().isoformat()
+        rows.append(f"{day},complaints,{prior if week < weeks - 4 else recent},Sprzedaż")
     return "\n".join(rows) + "\n"
 
 
@@ -49,6 +51,17 @@ def test_nps_up_while_enps_down(database_url):
     assert signal.figures == {"nps_delta": 20.0, "enps_delta": -80.0}
 
 
+def test_enps_of_another_survey_and_audience_is_not_a_change(database_url):
+    """An `enps` wave to everyone, then an employee pulse to one unit of six: two series, no comparison."""
+    def build(s):
+        w.answer_wave(s, "enps", w.at(-40), {"enps": [10] * 10})
+        w.answer_wave(s, "employee-pulse", w.at(-5), {"enps": [0] * 6}, unit="Sprzedaż")
+        import_kpis(s, "date,kpi,value,n\n2026-01-01,nps,20,1000\n2026-03-01,nps,40,1000\n", w.at(0))
+
+    # the same waves within one survey and audience raise the signal (test_nps_up_while_enps_down)
+    assert "nps_up_enps_down" not in _digest(database_url, build)
+
+
 def test_no_signal_when_the_nps_rise_is_noise(database_url):
     def build(s):
         w.answer_wave(s, "enps", w.at(-40), {"enps": [10] * 10})
@@ -68,6 +81,14 @@ def test_complaints_rising_where_workarounds_rise(database_url):
     assert signal.subject == "Sprzedaż"
     assert signal.figures == {"complaints_recent": 32, "complaints_prior": 8, "workarounds_recent": 6,
                               "workarounds_prior": 0}
+
+
+def test_complaints_imported_monthly_are_not_charted(database_url):
+    def build(s):
+        import_kpis(s, _complaints_csv(prior=8, recent=40, weeks=10, every_days=28), w.at(0))
+        _workarounds(s, 6)
+
+    assert "complaints_with_workarounds" not in _digest(database_url, build)
 
 
 def test_an_area_with_fewer_than_k_workaround_reports_is_not_named(database_url):

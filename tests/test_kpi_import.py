@@ -77,3 +77,22 @@ def test_a_missing_file_is_a_clear_message(tmp_path, capsys):
     url = _org(tmp_path)
     assert main(["--database-url", url, "kpi", "import", str(tmp_path / "nope.csv")]) == 2
     assert "Cannot read" in capsys.readouterr().err
+
+
+def test_kind_and_span_are_declared_and_checked(tmp_path, capsys):
+    url = _org(tmp_path)
+    csv = tmp_path / "kpis.csv"
+    csv.write_text("date,kpi,value,unit,n,kind,span\n2026-01-05,complaints,12.5,,,count,week\n"
+                   "2026-01-05,churn,4,,,share,month\n2026-01-05,revenue,10,,,money,month\n"
+                   "2026-01-05,nps,30,,100,score,fortnight\n", encoding="utf-8")
+    assert main(["--database-url", url, "kpi", "import", str(csv)]) == 2
+    err = capsys.readouterr().err
+    assert "Line 2, column value: 12.5 does not fit the kind count." in err
+    assert "Line 3, column n: a share needs n (how many it rests on)." in err
+    assert "Line 4, column kind: 'money' is not a KPI kind (count, rate, share, amount, score)." in err
+    assert "Line 5, column span: 'fortnight' is not a span (day, week, month, quarter, year)." in err
+    csv.write_text("date,kpi,value,unit,n,kind,span\n2026-01-05,complaints,12,,,count,Week\n", encoding="utf-8")
+    assert main(["--database-url", url, "kpi", "import", str(csv)]) == 0
+    with Database(url).unit_of_work() as session:
+        row = session.scalars(select(KpiValue)).one()
+        assert (row.kind, row.span) == ("count", "week")

@@ -6,19 +6,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.digest.diagnostic_data import diagnostic_data_answers
 from bot.digest.ex import ENPS_KEY, ex_figures
 from bot.digest.frictions import friction_section, owner_rows
 from bot.digest.kpi_figures import kpi_figures
-from bot.digest.model import Digest, KpiFigure, Period, SurveyFigure
+from bot.digest.model import Digest, Period
 from bot.digest.period import bounds
 from bot.digest.signals import barrier_signals, complaints_signals, nps_enps_signals, owner_signals
 from bot.digest.survey_sections import diagnostic_section, maturity_section
-from bot.services.friction_queries import workaround_share
-from surveys import DEFAULT_K, data_answers
+from surveys import DEFAULT_K
+from surveys.diagnostic import DataAnswer
 
 TREND_WEEKS = 26
-DIAGNOSTIC_DATA_DAYS = 90
-
 
 def compute_digest(session: Session, period: Period, *, now: datetime, k: int = DEFAULT_K,
                    trend_weeks: int = TREND_WEEKS) -> Digest:
@@ -34,31 +33,16 @@ def compute_digest(session: Session, period: Period, *, now: datetime, k: int = 
     enps = next((f for f in ex if f.key == ENPS_KEY), None)
     signals = (nps_enps_signals(cx, enps) + complaints_signals(session, business, end=end, k=k)
                + owner_signals(owners) + barrier_signals(frictions.top_barriers))
+    answers = diagnostic_data_answers(session, end, cx=cx, ex=ex, owners=owners)
     return Digest(
         period=period, generated_at=now, k=k, ex=ex, cx=cx, business=business, frictions=frictions, owners=owners,
-        maturity=maturity_section(session, end),
-        diagnostic=diagnostic_section(session, end, diagnostic_data_answers(cx, enps, _workaround_share(session, end)[0])),
+        maturity=maturity_section(session, end), diagnostic=diagnostic_section(session, end, answers),
         signals=tuple(signals),
     )
 
-
-def data_answers_at(session: Session, end: datetime) -> tuple[dict[str, bool | None], float | None, int]:
-    """The data's answers to diagnostic questions 1 and 2 at a moment, with the workaround share behind 2."""
+def data_answers_at(session: Session, end: datetime) -> dict[str, DataAnswer]:
+    """The data's answers to diagnostic questions 1 to 5 at a moment (surveys.diagnostic has the rules)."""
     ex = ex_figures(session, since=end - timedelta(weeks=TREND_WEEKS * 2), until=end)
-    enps = next((f for f in ex if f.key == ENPS_KEY), None)
     cx = tuple(f for f in kpi_figures(session, trend_start=end.date(), end=end.date()) if f.group == "cx")
-    share, tagged = _workaround_share(session, end)
-    return diagnostic_data_answers(cx, enps, share), share, tagged
-
-
-def _workaround_share(session: Session, end: datetime) -> tuple[float | None, int]:
-    return workaround_share(session=session, since=end - timedelta(days=DIAGNOSTIC_DATA_DAYS), until=end)
-
-
-def diagnostic_data_answers(cx: tuple[KpiFigure, ...], enps: SurveyFigure | None,
-                            share: float | None) -> dict[str, bool | None]:
-    """Questions 1 and 2 answered from data: NPS against eNPS, and the share of workaround reports."""
-    nps = next((f for f in cx if f.kpi == "nps" and f.unit is None), None)
-    nps_direction = nps.change.direction if nps and nps.change else None
-    enps_direction = enps.change.direction if enps and enps.change else None
-    return data_answers(nps_direction, enps_direction, share)
+    owners = owner_rows(session, start=end, end=end, as_of=end)
+    return diagnostic_data_answers(session, end, cx=cx, ex=ex, owners=owners)

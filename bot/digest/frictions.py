@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from bot.digest.control_chart import HISTORY_WEEKS
 from bot.digest.ex import as_utc
 from bot.digest.model import BarrierRow, FrictionSection, OwnerRow, WeekCount
 from bot.services.friction_queries import recurring_barriers
@@ -72,6 +73,26 @@ def _weekly_by_kind(session: Session, start: datetime, end: datetime) -> tuple[W
     return tuple(WeekCount(week, dict(sorted(counter.items()))) for week, counter in sorted(counts.items()))
 
 
+def weekly_counts(moments: list[datetime], end: datetime, weeks: int = HISTORY_WEEKS) -> tuple[int, ...]:
+    """Counts per 7-day span ending at `end` (the last span is the digest's week), oldest first."""
+    counts = [0] * weeks
+    for moment in moments:
+        back = (end - as_utc(moment)).total_seconds() // (7 * 86400)
+        if 0 <= back < weeks:
+            counts[weeks - 1 - int(back)] += 1
+    return tuple(counts)
+
+
+def _barrier_weeks(session: Session, policy_ids: list[int], end: datetime) -> dict[int, tuple[int, ...]]:
+    query = select(Friction.policy_id, Friction.created_at).where(
+        Friction.policy_id.in_(policy_ids), Friction.status != "declined",
+        Friction.created_at >= end - timedelta(weeks=HISTORY_WEEKS), Friction.created_at < end)
+    moments: dict[int, list[datetime]] = {pid: [] for pid in policy_ids}
+    for policy_id, created_at in session.execute(query):
+        moments[policy_id].append(created_at)
+    return {pid: weekly_counts(found, end) for pid, found in moments.items()}
+
+
 def _barriers(session: Session, end: datetime, limit: int = 5) -> tuple[BarrierRow, ...]:
     barriers = recurring_barriers(session=session, limit=limit)
     if not barriers:
@@ -83,8 +104,9 @@ def _barriers(session: Session, end: datetime, limit: int = 5) -> tuple[BarrierR
                     Friction.created_at < end)
              .group_by(Friction.policy_id))
     windows = {pid: (int(r or 0), int(p or 0)) for pid, r, p in session.execute(query)}
+    weeks = _barrier_weeks(session, [b.policy_id for b in barriers], end)
     return tuple(BarrierRow(b.policy_id, b.policy_title, b.owner_name, b.reports, b.open_reports,
-                            *windows.get(b.policy_id, (0, 0))) for b in barriers)
+                            *windows.get(b.policy_id, (0, 0)), weeks[b.policy_id]) for b in barriers)
 
 
 def owner_rows(session: Session, *, start: datetime, end: datetime, as_of: datetime) -> tuple[OwnerRow, ...]:
@@ -106,6 +128,17 @@ def owner_rows(session: Session, *, start: datetime, end: datetime, as_of: datet
         rows.append(OwnerRow(name, email, int(open_count or 0), int(overdue or 0), oldest_days, int(resolved or 0)))
     rows.sort(key=lambda r: (-r.overdue, -r.open, r.owner))
     return tuple(rows)
+
+
+def weekly_workarounds_by_unit(session: Session, *, unit_ids: list[int], end: datetime,
+                               weeks: int = HISTORY_WEEKS) -> tuple[int, ...]:
+    """Workaround reports by people of the given units per 7-day span ending at `end`, oldest first."""
+    reporters = (select(FrictionReporter.friction_id).join(Person, Person.id == FrictionReporter.person_id)
+                 .where(Person.org_unit_id.in_(unit_ids)))
+    query = select(Friction.created_at).where(Friction.kind == "workaround", Friction.id.in_(reporters),
+                                              Friction.created_at >= end - timedelta(weeks=weeks),
+                                              Friction.created_at < end)
+    return weekly_counts(list(session.scalars(query)), end, weeks)
 
 
 def workaround_reports_by_unit(session: Session, *, unit_ids: list[int], start: datetime, end: datetime) -> int:

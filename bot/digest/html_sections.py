@@ -12,10 +12,11 @@ from html import escape
 from babel.dates import format_date
 
 from bot.digest.model import Change, Digest, KpiFigure, Point, SurveyFigure
-from bot.digest.texts import experience_label, kind_label, kpi_label, num, signal_text
+from bot.digest.texts import experience_label, kind_label, kpi_label, maturity_interval_note, num, signal_text
 from bot.i18n import translator
-from bot.survey_results_messages import VERDICTS
+from bot.survey_results_messages import VERDICTS, data_answer_text
 from surveys import stage_for
+from surveys.diagnostic import DataAnswer
 
 DASH = "–"
 
@@ -158,7 +159,9 @@ def _kpi_row(figure: KpiFigure, v: View) -> list:
     latest: list = [(v.hidden(), 2)] if figure.latest is None or figure.latest.value is None \
         else [_point(figure.latest, v), v.n(figure.latest.n)]
     previous = DASH if figure.previous is None else _point(figure.previous, v, with_n=True)
-    return [v.esc(kpi_label(figure.kpi, v._)), scope, *latest, previous, v.change(figure.change, None)]
+    change = v.change(figure.change, None) if figure.change or not figure.change_note \
+        else f'<span class="muted">{v.t(figure.change_note)}</span>'
+    return [v.esc(kpi_label(figure.kpi, v._)), scope, *latest, previous, change]
 
 
 def _point(point: Point, v: View, *, with_n: bool = False) -> str:
@@ -216,19 +219,19 @@ def maturity(digest: Digest, v: View) -> str:
     else:
         stage = stage_for(m.level).name.for_locale(v.locale)
         headline = _("{score} · level {level}: {stage} · n = {n}", score=v.num(m.overall, 2), level=m.level,
-                     stage=stage, n=v.num(m.respondents or 0))
+                     stage=stage, n=v.num(m.respondents or 0)) + v.esc(maturity_interval_note(m, v._))
         parts.append(f'<p class="headline">{headline}</p>')
     if m.previous_wave_id is None:
         parts.append(f'<p class="muted">{_("No earlier maturity wave to compare with.")}</p>')
     else:
         before = v.hidden_text() if m.previous_overall is None else v.num(m.previous_overall, 2)
         parts.append(f"<p>{_('The previous wave: {score}', score=before)}</p>")
-    rows = [[v.esc(d.label.for_locale(v.locale)), _score(d.score, v),
+    rows = [[v.esc(d.label.for_locale(v.locale)), _score(d.score, v), _dimension_interval(d, v),
              DASH if m.previous_wave_id is None else _score(d.previous, v),
              DASH if d.score is None or d.previous is None else v.num(d.score - d.previous, 2, signed=True)]
             for d in m.dimensions]
     if rows:
-        parts.append(table([_("Dimension"), _("Score"), _("Before"), _("Change")], rows))
+        parts.append(table([_("Dimension"), _("Score"), _("95% CI"), _("Before"), _("Change")], rows))
     return "".join(parts)
 
 
@@ -244,12 +247,19 @@ def diagnostic(digest: Digest, v: View) -> str:
     for item in d.items:
         label = v.esc(item.label.for_locale(v.locale))
         if item.n is None:
-            rows.append([label, (v.hidden(), 2), _answer(item.data_answer, v)])
+            rows.append([label, (v.hidden(), 2), _data_answer(item.data_answer, v)])
             continue
-        people = _("No answer (tied)") if item.answer is None else _answer(item.answer, v)
-        rows.append([label, f"{v.num(item.yes or 0)} / {v.num(item.n)}", people, _answer(item.data_answer, v)])
+        people = _("Undecided (tie)") if item.answer is None else _answer(item.answer, v)
+        rows.append([label, f"{v.num(item.yes or 0)} / {v.num(item.n)}", people, _data_answer(item.data_answer, v)])
     parts.append(table([_("Question"), _("Yes / n"), _("People's answer"), _("The data says")], rows))
     return "".join(parts)
+
+
+def _dimension_interval(d, v: View) -> str:
+    if d.ci is None:
+        return DASH
+    text = f"{v.num(d.ci[0], 2)}–{v.num(d.ci[1], 2)}"
+    return text + (f' <span class="muted">({v.t("near a level boundary")})</span>' if d.near_boundary else "")
 
 
 def _score(score: float | None, v: View) -> str:
@@ -259,3 +269,7 @@ def _score(score: float | None, v: View) -> str:
 def _answer(value: bool | None, v: View) -> str:
     _ = v.t
     return {True: _("Yes"), False: _("No"), None: DASH}[value]
+
+
+def _data_answer(answer: DataAnswer | None, v: View) -> str:
+    return v.esc(data_answer_text(answer, v._))

@@ -20,10 +20,11 @@ def kpi_figures(session: Session, *, trend_start: date, end: date) -> tuple[KpiF
     for series in kpi_series(session=session, start=date.min, end=end):
         points = [Point(on, value, n) for on, value, n in series.points]
         history = [(value, n) for _on, value, n in series.points]
+        change, note = kpi_change(history, series.kpi, series.kinds, series.spans)
         figures.append(KpiFigure(
             kpi=series.kpi, group=kpi_group(series.kpi), unit=series.unit,
             latest=points[-1], previous=points[-2] if len(points) > 1 else None,
-            change=kpi_change(history, series.kpi),
+            change=change, change_note=note,
             trend=tuple(p for p in points if p.on >= trend_start),
         ))
     return tuple(figures)

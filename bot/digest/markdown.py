@@ -7,7 +7,7 @@ from bot.digest.model import Digest
 from bot.digest.texts import (experience_label, kind_label, kpi_figure_text, kpi_name, maturity_headline, num,
                               signal_text, survey_figure_text)
 from bot.i18n import Translate
-from bot.survey_results_messages import VERDICTS
+from bot.survey_results_messages import VERDICTS, data_answer_text
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -92,7 +92,7 @@ def _maturity(digest: Digest, _: Translate) -> list[str]:
                   _(VERDICTS[d.verdict_key]), ""]
         lines += _table([_("Question"), _("Yes / n"), _("The data says")],
                         [[md(item.label.for_locale(_.locale)),
-                          "-" if item.n is None else f"{item.yes} / {item.n}", _answer(item.data_answer, _)]
+                          "-" if item.n is None else f"{item.yes} / {item.n}", data_answer_text(item.data_answer, _)]
                          for item in d.items])
     return lines
 
@@ -100,6 +100,3 @@ def _maturity(digest: Digest, _: Translate) -> list[str]:
 def _score(value: float | None, _: Translate) -> str:
     return _("hidden") if value is None else num(value, _, 2)
 
-
-def _answer(value: bool | None, _: Translate) -> str:
-    return {True: _("yes"), False: _("no"), None: "-"}[value]

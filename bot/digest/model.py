@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from surveys.diagnostic import DataAnswer
 from surveys.model import LocalizedText
 
 
@@ -66,6 +67,7 @@ class KpiFigure:
     previous: Point | None
     change: Change | None
     trend: tuple[Point, ...]
+    change_note: str | None = None  # msgid: why the change is left out (bot/digest/noise.py), else None
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class BarrierRow:
     open_reports: int
     last_4_weeks: int
     prior_4_weeks: int
+    weekly: tuple[int, ...] = ()  # reports per 7-day span up to the period's end, oldest first (the chart's data)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,8 @@ class DimensionFigure:
     label: LocalizedText
     score: float | None
     previous: float | None
+    ci: tuple[float, float] | None = None  # 95%, conservative (surveys/maturity.py)
+    near_boundary: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,8 @@ class MaturitySection:
     previous_wave_id: int | None
     previous_overall: float | None
     dimensions: tuple[DimensionFigure, ...]
+    ci: tuple[float, float] | None = None  # of the overall score
+    near_boundary: bool = False  # the overall interval reaches past a level boundary
 
 
 @dataclass(frozen=True)
@@ -136,7 +143,7 @@ class DiagnosticItem:
     yes: int | None
     n: int | None
     answer: bool | None  # the people's majority; None when hidden or tied
-    data_answer: bool | None  # the bot's own data, questions 1 and 2 only
+    data_answer: DataAnswer | None  # the bot's own data, questions 1 to 5 (None: no rule for the question)
 
 
 @dataclass(frozen=True)

@@ -1,88 +1,116 @@
-"""When a change counts as real rather than noise (the rules are written out in docs/digest.md).
+"""When a KPI's change counts as real rather than noise, by the kind declared at import (docs/digest.md).
 
-- Survey scores (eNPS, 1-5 items): z = delta / sqrt(SE_prev^2 + SE_cur^2), real when |z| > 1.96.
-- Counts (reports, complaints): two counts over equal spans are compared with the exact
-  conditional binomial test; a rise is real when P(X >= current | total, 1/2) < 0.05.
-- A KPI reading with its n on the -100..100 NPS scale: the conservative standard error
-  sqrt((1 - s^2) / n) (s as a share), then the z rule above.
-- Any other KPI: real when |delta| exceeds 1.96 times the standard deviation of its earlier
-  reading-to-reading changes, with at least four earlier changes; otherwise not real.
+Survey figures (eNPS, 1-5 items) use surveys.inference. A KPI reading is compared with the one
+before it, by its kind:
+
+- count (complaints, reports): the two readings must cover equal declared spans; the exact
+  conditional binomial test, two-sided: current | total ~ Binomial(total, 1/2) (Przyborowski &
+  Wilenski 1940), real when p < 0.05.
+- rate (events per 100 of n, e.g. staff turnover per 100 employees): equal declared spans;
+  events = value * n / 100; the exact conditional test of two Poisson rates with exposures n:
+  current | total ~ Binomial(total, n_cur / (n_prev + n_cur)), two-sided, p < 0.05.
+- share (percent of n): the share test of surveys.inference (exact permutation below 30, else
+  Agresti-Caffo); spans need not match.
+- score (on -100..100 with n, e.g. NPS): the conservative standard error sqrt((1 - s^2) / n)
+  (s as a share; the largest a net score can have), z = delta / sqrt(SE_prev^2 + SE_cur^2),
+  real when |z| > 1.96.
+- amount (revenue, costs: no sampling model): real when the change lies outside the 95%
+  prediction interval of the earlier reading-to-reading changes, mean +- t(0.975, m-1) * s *
+  sqrt(1 + 1/m), with at least MIN_HISTORY earlier changes, all over the same declared span.
+
+A KPI without a declared kind gets no test (except `nps`, read as a score); the figure says
+why its change is left out (LEFT_OUT_* notes).
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
+from scipy import stats
+
 from bot.digest.model import Change
+from bot.errors import N_
+from surveys.inference import ALPHA, Z_95, share_change_test
 
-Z_95 = 1.96
-ALPHA = 0.05
-MIN_HISTORY = 4
+MIN_HISTORY = 8
+LEFT_OUT_KIND = N_("left out: the KPI's kind was not declared at import")
+LEFT_OUT_SPANS = N_("left out: the two readings do not cover the same declared span")
+LEFT_OUT_N = N_("left out: n is missing")
+LEFT_OUT_HISTORY = N_("left out: fewer than 8 earlier changes over the same span")
 
-
-def z_change(delta: float, previous_se: float | None, current_se: float | None) -> Change:
-    if previous_se is None or current_se is None:
-        return Change(delta, False)
-    spread = math.hypot(previous_se, current_se)
-    if spread == 0:
-        return Change(delta, delta != 0)
-    return Change(delta, abs(delta) / spread > Z_95)
-
-
-def nps_standard_error(promoters: int, detractors: int, n: int) -> float | None:
-    if n == 0:
-        return None
-    p, d = promoters / n, detractors / n
-    return math.sqrt(max(0.0, p + d - (p - d) ** 2) / n) * 100
-
-
-def mean_standard_error(n: int, total: float, squares: float) -> float | None:
-    if n < 2:
-        return None
-    variance = max(0.0, (squares - total * total / n) / (n - 1))
-    return math.sqrt(variance / n)
-
-
-def rise_p_value(prior: int, current: int) -> float:
-    """One-sided P(X >= current) for X ~ Binomial(prior + current, 1/2)."""
-    total = prior + current
-    if total == 0 or current == 0:
-        return 1.0
-    if total > 1000:  # normal approximation with continuity correction
-        z = (current - 0.5 - total / 2) / math.sqrt(total / 4)
-        return 0.5 * math.erfc(z / math.sqrt(2))
-    tail = sum(math.comb(total, i) for i in range(current, total + 1))
-    return tail / 2**total
-
-
-def count_rises(prior: int, current: int) -> bool:
-    return current > prior and rise_p_value(prior, current) < ALPHA
+KpiChange = tuple[Change | None, str | None]
 
 
 def count_change(prior: int, current: int) -> Change:
-    """A change between two counts over equal spans, real in either direction at 5% one-sided."""
-    significant = count_rises(prior, current) or count_rises(current, prior)
-    return Change(float(current - prior), significant)
+    """Two counts over equal spans: the exact conditional binomial test, two-sided."""
+    total = prior + current
+    if total == 0:
+        return Change(0.0, False)
+    p_value = stats.binomtest(current, total, 0.5).pvalue
+    return Change(float(current - prior), bool(p_value < ALPHA))
 
 
-def kpi_change(history: Sequence[tuple[float, int | None]], kpi: str) -> Change | None:
-    """Latest reading against the one before; `history` is (value, n) oldest first."""
-    if len(history) < 2:
-        return None
-    (previous, previous_n), (latest, latest_n) = history[-2], history[-1]
-    delta = latest - previous
-    if kpi == "nps" and previous_n and latest_n and all(-100 <= v <= 100 for v in (previous, latest)):
-        return z_change(delta, _nps_bound(previous, previous_n), _nps_bound(latest, latest_n))
-    if all(v >= 0 and float(v).is_integer() for v, _n in history[-2:]):
-        return count_change(int(previous), int(latest))
-    steps = [b - a for (a, _), (b, _) in zip(history[:-2], history[1:-1])]
-    if len(steps) < MIN_HISTORY:
-        return Change(delta, False)
-    mean_step = sum(steps) / len(steps)
-    spread = math.sqrt(sum((s - mean_step) ** 2 for s in steps) / (len(steps) - 1))
-    return Change(delta, abs(delta) > Z_95 * spread if spread else delta != 0)
+def rate_change(previous: tuple[float, int], latest: tuple[float, int]) -> Change:
+    """Events per 100 of n over equal spans: the exact conditional test of two Poisson rates."""
+    (v1, n1), (v2, n2) = previous, latest
+    e1, e2 = round(v1 * n1 / 100), round(v2 * n2 / 100)
+    if e1 + e2 == 0:
+        return Change(v2 - v1, False)
+    p_value = stats.binomtest(e2, e1 + e2, n2 / (n1 + n2)).pvalue
+    return Change(v2 - v1, bool(p_value < ALPHA))
 
 
-def _nps_bound(score: float, n: int) -> float:
+def score_change(previous: tuple[float, int], latest: tuple[float, int]) -> Change:
+    (v1, n1), (v2, n2) = previous, latest
+    spread = math.hypot(_score_bound(v1, n1), _score_bound(v2, n2))
+    delta = v2 - v1
+    return Change(delta, abs(delta) / spread > Z_95 if spread else delta != 0)
+
+
+def _score_bound(score: float, n: int) -> float:
     share = score / 100
     return math.sqrt(max(0.0, 1 - share * share) / n) * 100
+
+
+def amount_change(values: Sequence[float]) -> Change | None:
+    """The latest step against the 95% prediction interval of the earlier steps; None with too little history."""
+    steps = [b - a for a, b in zip(values, values[1:])]
+    earlier, delta = steps[:-1], steps[-1]
+    if len(earlier) < MIN_HISTORY:
+        return None
+    mean_step = sum(earlier) / len(earlier)
+    spread = math.sqrt(sum((s - mean_step) ** 2 for s in earlier) / (len(earlier) - 1))
+    margin = stats.t.ppf(1 - ALPHA / 2, len(earlier) - 1) * spread * math.sqrt(1 + 1 / len(earlier))
+    return Change(delta, abs(delta - mean_step) > margin if spread else delta != mean_step)
+
+
+def kpi_change(history: Sequence[tuple[float, int | None]], kpi: str, kinds: Sequence[str | None] = (),
+               spans: Sequence[str | None] = ()) -> KpiChange:
+    """Latest reading against the one before, by its kind; `history` is (value, n) oldest first.
+
+    Returns the change (None when none is computed) and, when it is left out, the reason.
+    """
+    if len(history) < 2:
+        return None, None
+    kind = (kinds[-1] if kinds else None) or ("score" if kpi == "nps" else None)
+    spans = list(spans) or [None] * len(history)
+    (previous, previous_n), (latest, latest_n) = history[-2], history[-1]
+    if kind is None:
+        return None, LEFT_OUT_KIND
+    if kind in ("count", "rate", "amount") and (spans[-1] is None or spans[-1] != spans[-2]):
+        return None, LEFT_OUT_SPANS
+    if kind == "count":
+        return count_change(round(previous), round(latest)), None
+    if kind == "amount":
+        same_span = [value for (value, _n), span in zip(history, spans) if span == spans[-1]]
+        change = amount_change(same_span) if all(s == spans[-1] for s in spans[-len(same_span):]) else None
+        return (change, None) if change else (None, LEFT_OUT_HISTORY)
+    if not previous_n or not latest_n:
+        return None, LEFT_OUT_N
+    if kind == "rate":
+        return rate_change((previous, previous_n), (latest, latest_n)), None
+    if kind == "share":
+        test = share_change_test((round(previous * previous_n / 100), previous_n),
+                                 (round(latest * latest_n / 100), latest_n))
+        return Change(latest - previous, test.p_value < ALPHA), None
+    return score_change((previous, previous_n), (latest, latest_n)), None

@@ -11,6 +11,7 @@ from bot.digest.model import DiagnosticItem, DiagnosticSection, DimensionFigure,
 from bot.services.survey_results import wave_results
 from bot.services.survey_waves import previous_wave_id
 from storage.models import SurveyRecord, SurveyWave
+from surveys.diagnostic import DataAnswer
 from surveys.dimensions import DIMENSIONS
 
 
@@ -38,17 +39,20 @@ def maturity_section(session: Session, until: datetime) -> MaturitySection | Non
     current = results.maturity
     previous_scores = {d.dimension: d.score for d in previous.dimensions} if previous else {}
     dimensions = tuple(
-        DimensionFigure(d.dimension, DIMENSIONS[d.dimension].name, d.score, previous_scores.get(d.dimension))
+        DimensionFigure(d.dimension, DIMENSIONS[d.dimension].name, d.score, previous_scores.get(d.dimension),
+                        d.ci, d.near_boundary)
         for d in (current.dimensions if current else ())
     )
     return MaturitySection(
         wave_id=wave_id, on=ended.date(), respondents=results.respondents,
         overall=current.overall if current else None, level=current.overall_level if current else None,
         previous_wave_id=previous_id, previous_overall=previous.overall if previous else None, dimensions=dimensions,
+        ci=current.overall_ci if current else None, near_boundary=current.overall_near_boundary if current else False,
     )
 
 
-def diagnostic_section(session: Session, until: datetime, data_answers: dict[str, bool | None]) -> DiagnosticSection | None:
+def diagnostic_section(session: Session, until: datetime,
+                       data_answers: dict[str, DataAnswer]) -> DiagnosticSection | None:
     found = latest_wave(session, "diagnostic", until)
     if found is None:
         return None

@@ -90,7 +90,7 @@ def kpi_figure_text(figure: KpiFigure, _: Translate) -> str:
     text = _("{value} on {date}", value=point_text(figure.latest, _), date=figure.latest.on.isoformat())
     if figure.previous is not None:
         text += " · " + _("before: {value}", value=point_text(figure.previous, _))
-    change = change_text(figure.change, _)
+    change = change_text(figure.change, _) or (_(figure.change_note) if figure.change_note else "")
     return text + (" · " + change if change else "")
 
 
@@ -107,6 +107,17 @@ def signal_text(signal: Signal, _: Translate) -> str:
 
 
 def maturity_headline(maturity: MaturitySection, _: Translate) -> str:
-    """Overall score, level and stage with n; call only when the overall score is shown."""
-    return _("{score} · level {level}: {stage} · n = {n}", score=num(maturity.overall, _, 2), level=maturity.level,
+    """Overall score, level and stage with n, its interval and the near-a-boundary note; only when shown."""
+    text = _("{score} · level {level}: {stage} · n = {n}", score=num(maturity.overall, _, 2), level=maturity.level,
              stage=stage_for(maturity.level).name.for_locale(_.locale), n=maturity.respondents)
+    return text + maturity_interval_note(maturity, _)
+
+
+def maturity_interval_note(maturity: MaturitySection, _: Translate) -> str:
+    """" · 95% CI a-b", and the near-a-boundary note when the interval crosses a level boundary."""
+    if maturity.ci is None:
+        return ""
+    text = " · " + _("95% CI {low}-{high}", low=num(maturity.ci[0], _, 2), high=num(maturity.ci[1], _, 2))
+    if maturity.near_boundary:
+        text += " · " + _("near a level boundary: another sample could land a level up or down")
+    return text

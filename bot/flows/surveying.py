@@ -13,7 +13,7 @@ from bot.services import survey_responses as responses
 from bot.services import survey_results
 from bot.services import survey_waves as waves
 from bot.turn import Turn
-from surveys.diagnostic import NO_WORKAROUNDS, NPS_ENPS_TOGETHER
+from surveys.diagnostic import DataAnswer
 
 
 def _split(value: str, parts: int) -> list[str]:
@@ -113,8 +113,6 @@ def close_and_report(turn: Turn, wave_id: int) -> None:
     team.tell_managers(turn, wave_id)
 
 
-def data_evidence(turn: Turn) -> results_views.DataEvidence:
-    """The bot's own data on diagnostic questions 1 and 2: customer NPS against eNPS, and workaround reports."""
-    answers, share, tagged = data_answers_at(turn.session, turn.now)
-    return results_views.DataEvidence(together=answers[NPS_ENPS_TOGETHER], no_workarounds=answers[NO_WORKAROUNDS],
-                                      workaround_share=share, tagged_reports=tagged)
+def data_evidence(turn: Turn) -> dict[str, DataAnswer]:
+    """The bot's own data on diagnostic questions 1 to 5 (surveys.diagnostic has the rules)."""
+    return data_answers_at(turn.session, turn.now)

@@ -4,13 +4,32 @@ from surveys import DIMENSION_IDS, STAGES, builtin_definition, level_for, score_
 
 
 @pytest.mark.parametrize("score, level", [
-    (1.0, 1), (1.79, 1), (1.7999999, 1), (1.8, 2),
-    (2.5999999, 2), (2.6, 3),
-    (3.3999999, 3), (3.4, 4),
-    (4.1999999, 4), (4.2, 5), (5.0, 5),
+    (1.0, 1), (1.79, 1), (1.7949, 1), (1.79915, 2), (1.8, 2),
+    (2.5949, 2), (2.5999999, 3), (2.6, 3),
+    (3.3949, 3), (3.3999999, 4), (3.4, 4),
+    (4.1949, 4), (4.1999999, 5), (4.2, 5), (5.0, 5),
 ])
-def test_level_at_every_boundary(score, level):
+def test_level_at_every_boundary_is_the_level_of_the_displayed_score(score, level):
+    # 1.79915 is printed "1.80", and 1.80 is level 2: the level follows what the reader sees
     assert level_for(score) == level
+
+
+def test_dimension_interval_and_near_a_boundary_note():
+    definition = builtin_definition("cx-maturity")
+    answers = {q.id: [2, 2, 2, 2, 3] for q in definition.questions}  # every item: mean 2.2, s = 0.4472, n = 5
+    result = score_maturity(definition, answers)
+    dimension = result.dimensions[0]
+    # the items are identical, so the bound is exact: 2.2 ± t(0.975, 4) * 0.4472 / sqrt 5 = 2.2 ± 0.5553
+    assert dimension.ci == (pytest.approx(1.6447, abs=1e-4), pytest.approx(2.7553, abs=1e-4))
+    assert dimension.level == 2 and dimension.near_boundary  # reaches past 1.8 and 2.6
+    assert result.overall_ci == (pytest.approx(1.6447, abs=1e-4), pytest.approx(2.7553, abs=1e-4))
+    assert result.overall_near_boundary
+
+
+def test_a_clear_score_is_not_near_a_boundary():
+    definition = builtin_definition("cx-maturity")
+    result = score_maturity(definition, {q.id: [3] * 5 for q in definition.questions})
+    assert result.dimensions[0].ci == (3.0, 3.0) and not result.dimensions[0].near_boundary
 
 
 def test_float_noise_does_not_drop_a_boundary_score():

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from surveys import GroupTooSmall, ThresholdTooLow, builtin_definition, load_definition
-from surveys.diagnostic import VERDICT_MISSING_GOVERNANCE, VERDICT_STRENGTHEN_EX_CX_LINK
+from surveys.diagnostic import VERDICT_INCOMPLETE, VERDICT_MISSING_GOVERNANCE, VERDICT_STRENGTHEN_EX_CX_LINK
 from surveys.results import complementary_suppression, compute_wave_results, results_to_dict, results_to_table
 
 COLUMNS = ["response_id", "org_unit", "question_id", "value_int", "value_text"]
@@ -94,16 +94,18 @@ def test_overall_enps_likert_and_yes_no_by_hand():
     assert enps.result.score == pytest.approx(100 / 9)
     tools = results.question("tools")
     assert (tools.n, tools.result.mean, tools.result.top2_box) == (8, 3.5, 62.5)
-    # sample variance 14 / 7 = 2, standard error sqrt(2 / 8) = 0.5, interval 3.5 ± 0.98
-    assert (tools.result.ci_low, tools.result.ci_high) == (pytest.approx(2.52), pytest.approx(4.48))
+    # sample variance 14 / 7 = 2, standard error sqrt(2 / 8) = 0.5, t(0.975, 7) = 2.3646: 3.5 ± 1.1823
+    assert (tools.result.ci_low, tools.result.ci_high) == (pytest.approx(2.3177, abs=1e-4), pytest.approx(4.6823, abs=1e-4))
 
     as_dict = results_to_dict(results)
     questions = {q["question_id"]: q for q in as_dict["questions"]}
     assert questions["enps"] == {
         "question_id": "enps", "type": "nps", "suppressed": False, "n": 9, "score": 11.1,
-        "promoters": 4, "passives": 2, "detractors": 3, "ci_low": -46.0, "ci_high": 68.3,  # 11.11 ± 1.96 * 29.16
+        "promoters": 4, "passives": 2, "detractors": 3, "ci_low": -39.1, "ci_high": 55.7,  # adjusted Wald: 8.33 ± 1.96 * 24.18
     }
     assert questions["tools"]["mean"] == 3.5 and questions["tools"]["n"] == 8
+    # Wilson for 5 of 8 agreeing: 30.6% to 86.3%
+    assert (questions["tools"]["top2_ci_low"], questions["tools"]["top2_ci_high"]) == (30.6, 86.3)
     assert questions["tools"]["distribution"] == {"1": 1, "2": 1, "3": 1, "4": 3, "5": 2}
     assert questions["stay"] == {"question_id": "stay", "type": "yes_no", "suppressed": False, "n": 6,
                                  "yes": 4, "no": 2, "yes_share": 66.7}
@@ -267,7 +269,9 @@ def test_maturity_per_dimension_with_levels_for_the_builtin_survey():
         "measures_indicators": (2.0, 2, 5),  # with the hidden item (four 5s) it would be 3.0, level 3
     }
     # (4 + 1 + 2 + 3 + 5 + 2) / 6 = 2.833 -> level 3
-    assert maturity["overall"] == {"n": 5, "score": 2.83, "level": 3}
+    # every answer to an item is the same here: no spread, so the interval is the score itself
+    assert maturity["overall"] == {"n": 5, "score": 2.83, "level": 3, "ci_low": 2.83, "ci_high": 2.83,
+                                   "near_boundary": False}
     english = results_to_table(results, definition, "en")
     polish = results_to_table(results, definition, "pl")
     assert "Connected" in english and "Scattered" in english and "Maturity overall" in english
@@ -291,8 +295,8 @@ def _diagnostic_frame(yes_counts, respondents=6):
 
 
 def test_diagnostic_three_majority_no_is_missing_governance():
-    # yes out of 6: 1, 2, 0 -> majority "no"; 6, 4 -> "yes"; 3 vs 3 is not a majority "no"
-    definition, data = _diagnostic_frame([1, 2, 0, 6, 4, 3])
+    # yes out of 6: 1, 2, 0 -> majority "no"; 6, 4, 5 -> "yes"
+    definition, data = _diagnostic_frame([1, 2, 0, 6, 4, 5])
     results = compute_wave_results(data, definition, k=5)
     diagnostic = results_to_dict(results)["diagnostic"]
     assert [q["answer"] for q in diagnostic["questions"]] == ["no", "no", "no", "yes", "yes", "yes"]
@@ -304,8 +308,17 @@ def test_diagnostic_three_majority_no_is_missing_governance():
     assert "problemem jest brak Experience Governance" in results_to_table(results, definition, "pl")
 
 
+def test_diagnostic_tie_is_undecided_not_yes():
+    definition, data = _diagnostic_frame([6, 6, 6, 6, 6, 3])  # 3 yes, 3 no on the sixth question
+    results = compute_wave_results(data, definition, k=5)
+    assert results_to_dict(results)["diagnostic"]["questions"][5]["answer"] == "undecided"
+    assert results.diagnostic.verdict.verdict_key == VERDICT_INCOMPLETE  # a "no" there would change the verdict
+    assert "undecided (tie)" in results_to_table(results, definition, "en")
+    assert "nierozstrzygnięte (remis)" in results_to_table(results, definition, "pl")
+
+
 def test_diagnostic_two_majority_no_is_not_missing_governance():
-    definition, data = _diagnostic_frame([1, 2, 6, 6, 4, 3])
+    definition, data = _diagnostic_frame([1, 2, 6, 6, 4, 5])
     results = compute_wave_results(data, definition, k=5)
     assert results.diagnostic.verdict.verdict_key == VERDICT_STRENGTHEN_EX_CX_LINK
     assert "strengthen the EX-CX link" in results_to_table(results, definition, "en")
@@ -324,9 +337,9 @@ def test_changes_are_significant_only_beyond_noise():
     changes = {c["question_id"]: c for c in results_to_dict(current)["changes"]}
     assert set(changes) == {"enps", "tools"}  # clarity was hidden before (3 < 5): no comparison
     assert (changes["enps"]["delta"], changes["enps"]["significant"], changes["enps"]["direction"]) == (140.0, True, 1)
-    # 3.5 -> 3.6: standard errors 0.167 and 0.163, z = 0.1 / 0.233 = 0.43
+    # 3.5 -> 3.6 with 10 answers each: exact permutation test (n < 30), far from significant
     assert (changes["tools"]["delta"], changes["tools"]["significant"]) == (0.1, False)
-    assert changes["tools"]["z"] == pytest.approx(0.43, abs=0.01)
+    assert changes["tools"]["method"] == "permutation" and changes["tools"]["p"] > 0.5
     assert (changes["tools"]["n"], changes["tools"]["previous_n"]) == (10, 10)
     table = results_to_table(current, DEFINITION, "pl")
     assert "istotna" in table and "w granicach szumu" in table

@@ -10,7 +10,8 @@ from surveys import collect_comments, likert, mean_change, nps, nps_change
 def test_all_promoters_is_plus_100():
     result = nps([9, 10, 10, 9])
     assert (result.score, result.promoters, result.n) == (100.0, 4, 4)
-    assert (result.ci_low, result.ci_high) == (100.0, 100.0)
+    # adjusted Wald (Rocks 2016): n' = 7, p = 4.75/7, d = 0.75/7, 0.5714 ± 1.96 * 0.2561
+    assert (result.ci_low, result.ci_high) == (pytest.approx(6.944, abs=1e-3), 100.0)
 
 
 def test_all_detractors_is_minus_100():
@@ -22,9 +23,9 @@ def test_skipped_answer_is_not_a_passive():
     result = nps([10, 10, None, 0])
     assert (result.n, result.promoters, result.passives, result.detractors) == (3, 2, 0, 1)
     assert result.score == pytest.approx(100 / 3)
-    # var = (2/3 + 1/3 - (1/3)^2) / 3 = 8/27; se = 54.43 points; upper end clipped
-    assert result.ci_low == pytest.approx(100 / 3 - 1.96 * math.sqrt(8 / 27) * 100)
-    assert result.ci_high == 100.0
+    # adjusted Wald: n' = 6, p = 2.75/6, d = 1.75/6, centre 1/6, var (0.75 - 1/36) / 6
+    assert result.ci_low == pytest.approx((1 / 6 - 1.959964 * math.sqrt((0.75 - 1 / 36) / 6)) * 100, abs=1e-4)
+    assert result.ci_high == pytest.approx((1 / 6 + 1.959964 * math.sqrt((0.75 - 1 / 36) / 6)) * 100, abs=1e-4)
 
 
 def test_mixed_case_computed_by_hand():
@@ -34,8 +35,9 @@ def test_mixed_case_computed_by_hand():
     assert result.score == pytest.approx(33.3333, abs=1e-4)
     # var = (7/9 - (3/9)^2) / 9 = 6/81, se = sqrt(6)/9 = 0.27217 -> 27.217 points
     assert result.standard_error == pytest.approx(27.2166, abs=1e-4)
-    assert result.ci_low == pytest.approx(-20.0111, abs=1e-4)
-    assert result.ci_high == pytest.approx(86.6778, abs=1e-4)
+    # adjusted Wald: n' = 12, p = 5.75/12, d = 2.75/12, centre 0.25, var (0.70833 - 0.0625) / 12
+    assert result.ci_low == pytest.approx(-20.4692, abs=1e-4)
+    assert result.ci_high == pytest.approx(70.4692, abs=1e-4)
 
 
 def test_boundaries_of_the_groups():
@@ -66,7 +68,9 @@ def test_enps_stays_within_bounds(scores):
     if not answered:
         assert result.score is None
         return
-    assert -100 <= result.ci_low <= result.score <= result.ci_high <= 100
+    assert -100 <= result.ci_low <= result.ci_high <= 100
+    if len(answered) >= 2:  # the adjusted centre can lie beside a single answer's score
+        assert result.ci_low <= result.score <= result.ci_high
 
 
 def test_likert_mean_distribution_top2_and_ci():
@@ -75,9 +79,11 @@ def test_likert_mean_distribution_top2_and_ci():
     assert result.mean == pytest.approx(3.4)
     assert result.distribution == {1: 1, 2: 1, 3: 0, 4: 1, 5: 2}
     assert result.top2_box == pytest.approx(60.0)
-    # sample variance 13.2 / 4 = 3.3; se = sqrt(3.3 / 5) = 0.8124
-    assert result.ci_low == pytest.approx(1.8077, abs=1e-4)
-    assert result.ci_high == pytest.approx(4.9923, abs=1e-4)
+    # sample variance 13.2 / 4 = 3.3; se = sqrt(3.3 / 5) = 0.8124; t(0.975, 4) = 2.7764: 3.4 ± 2.2556
+    assert result.ci_low == pytest.approx(1.1444, abs=1e-4)
+    assert result.ci_high == 5.0  # clipped to the scale
+    # Wilson for 3 of 5 agreeing: 23.1% to 88.2% (Newcombe 1998, method 3)
+    assert result.top2_ci == (pytest.approx(23.07, abs=0.01), pytest.approx(88.24, abs=0.01))
 
 
 def test_likert_single_answer_has_no_interval():
@@ -96,36 +102,39 @@ def test_likert_refuses_zero():
         likert([0])
 
 
-def test_nps_change_significant():
-    previous = nps([10] * 5 + [0] * 5)  # 0, se = sqrt(1/10) * 100 = 31.62
-    current = nps([10] * 10)  # 100, se = 0
+def test_nps_change_significant_by_exact_permutation():
+    previous = nps([10] * 5 + [0] * 5)  # 0
+    current = nps([10] * 10)  # 100
     change = nps_change(previous, current)
-    assert change.delta == 100.0
-    assert change.z == pytest.approx(100 / math.sqrt(0.1) / 100)
+    # promoters among the first 10 of 20 pooled answers (15 promoters): hypergeometric; 5 and 10 are the
+    # extremes, each C(15,5) / C(20,10) = 3003 / 184756; mid-p counts them half: 3003 / 184756
+    assert change.delta == 100.0 and change.method == "permutation"
+    assert change.p_value == pytest.approx(3003 / 184756)
     assert change.significant and change.direction == 1
 
 
 def test_nps_change_within_noise():
-    previous = nps([10, 10, 8, 0])  # 25, var (0.75 - 0.0625) / 4
-    current = nps([10, 10, 10, 0])  # 50, var (1 - 0.25) / 4
-    change = nps_change(previous, current)
+    change = nps_change(nps([10, 10, 8, 0]), nps([10, 10, 10, 0]))
     assert change.delta == pytest.approx(25.0)
-    assert change.z == pytest.approx(25 / math.sqrt(1718.75 + 1875), abs=1e-9)
-    assert not change.significant and change.direction == 0
+    assert change.p_value > 0.5 and not change.significant and change.direction == 0
 
 
 def test_nps_change_without_previous_score():
     change = nps_change(nps([]), nps([10]))
-    assert (change.delta, change.z, change.significant, change.direction) == (None, None, False, None)
+    assert (change.delta, change.p_value, change.significant, change.direction) == (None, None, False, None)
 
 
-def test_mean_change_welch_z():
-    previous = likert([2, 2, 3, 3])  # mean 2.5, se = sqrt((1/3) / 4)
-    current = likert([4, 4, 5, 5])  # mean 4.5, same se
-    change = mean_change(previous, current)
-    assert change.delta == pytest.approx(2.0)
-    assert change.z == pytest.approx(2.0 / math.sqrt(2 * (1 / 3) / 4))
+def test_mean_change_exact_for_small_waves():
+    change = mean_change(likert([2, 2, 3, 3]), likert([4, 4, 5, 5]))
+    # 70 equally likely splits of the 8 answers; only {2,2,3,3} and {4,4,5,5} are as extreme: mid-p = 1/70
+    assert change.delta == pytest.approx(2.0) and change.p_value == pytest.approx(1 / 70)
     assert change.significant and change.direction == 1
+
+
+def test_no_spread_is_not_infinitely_significant():
+    change = mean_change(likert([4, 4, 4]), likert([5, 5, 5]))
+    # exact permutation p = 2/20 = 0.10 (mid-p 0.05): not below 0.05, so within noise
+    assert change.p_value == pytest.approx(0.05) and not change.significant
 
 
 def test_mean_change_falling_but_small():
@@ -134,22 +143,9 @@ def test_mean_change_falling_but_small():
     assert not change.significant
 
 
-def test_mean_change_below_the_95_percent_threshold():
-    previous = likert([3, 4, 5, 4])  # mean 4, se^2 = (2/3) / 4
-    current = likert([3, 3, 3, 4])  # mean 3.25, se^2 = (0.75/3) / 4
-    change = mean_change(previous, current)
-    assert change.z == pytest.approx(-0.75 / math.sqrt(1 / 6 + 1 / 16))  # -1.567
-    assert not change.significant and change.direction == 0
-
-
 def test_mean_change_needs_two_answers_per_wave():
     change = mean_change(likert([1]), likert([5, 5]))
-    assert (change.delta, change.z, change.significant) == (4.0, None, False)
-
-
-def test_zero_spread_waves_with_a_difference_are_significant():
-    change = mean_change(likert([5, 5, 5]), likert([1, 1, 1]))
-    assert change.z == -math.inf and change.direction == -1
+    assert (change.delta, change.p_value, change.significant) == (4.0, None, False)
 
 
 def test_comments_are_sorted_and_blanks_dropped():

@@ -1,0 +1,190 @@
+"""Intervals and change tests that keep their promise at team sizes (5-30 answers).
+
+Sources (the methods are written out with their measured error rates in docs/surveys.md):
+- NPS / eNPS interval: adjusted Wald, Rocks (2016), "Interval estimation for the 'net promoter
+  score'", The American Statistician 70(4): add 3 to n and 3/4 to promoters and detractors.
+- Mean of 1-5 answers: Student t interval, mean ± t(0.975, n-1) · s / sqrt(n).
+- A share (top-2-box, yes answers): Wilson (1927) score interval.
+- Change between two waves: with fewer than EXACT_BELOW answers in either wave, an exact
+  permutation test of the difference in means over the pooled answers (the answers are
+  categories, so the permutation distribution is computed exactly from the category counts,
+  Fisher-Pitman); its two-sided mid-p (Lancaster 1961) is compared with 0.05. Above, Welch's
+  t for means, the adjusted-Wald difference for NPS (Rocks 2016, section 4) and the
+  Agresti-Caffo (2000) difference for shares.
+- A change is reported as beyond noise only when it is significant after Holm's (1979)
+  step-down correction across the figures of one wave, and at least the minimum meaningful
+  change of its figure type (MINIMUM_CHANGE).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy import stats
+
+ALPHA = 0.05
+Z_95 = float(stats.norm.ppf(1 - ALPHA / 2))
+EXACT_BELOW = 30  # the permutation test is used while either wave has fewer answers than this
+
+# The smallest change worth a governance team's attention, per figure type (5% of each scale's range).
+MINIMUM_CHANGE = {"nps": 10.0, "mean": 0.2, "share": 5.0}
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """A two-sided test of "no change": the p-value and the method's name (as in docs/surveys.md)."""
+
+    p_value: float
+    method: str
+
+
+# --- intervals -------------------------------------------------------------------
+
+
+def nps_interval(promoters: int, detractors: int, n: int) -> tuple[float, float] | None:
+    """Adjusted-Wald 95% interval of an NPS in points (-100..100), Rocks (2016)."""
+    if n <= 0:
+        return None
+    adjusted_n = n + 3
+    p, d = (promoters + 0.75) / adjusted_n, (detractors + 0.75) / adjusted_n
+    centre = p - d
+    margin = Z_95 * math.sqrt((p + d - centre**2) / adjusted_n)
+    return max(-100.0, (centre - margin) * 100), min(100.0, (centre + margin) * 100)
+
+
+def mean_interval(mean: float, sd: float, n: int, low: float, high: float) -> tuple[float, float] | None:
+    """Student t 95% interval of a mean, clipped to the scale [low, high]; None below two answers."""
+    if n < 2:
+        return None
+    margin = float(stats.t.ppf(1 - ALPHA / 2, n - 1)) * sd / math.sqrt(n)
+    return max(low, mean - margin), min(high, mean + margin)
+
+
+def share_interval(successes: int, n: int) -> tuple[float, float] | None:
+    """Wilson 95% score interval of a share, in percent (0..100)."""
+    if n <= 0:
+        return None
+    share, z2 = successes / n, Z_95**2
+    centre = (share + z2 / (2 * n)) / (1 + z2 / n)
+    margin = Z_95 / (1 + z2 / n) * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n))
+    return max(0.0, (centre - margin) * 100), min(100.0, (centre + margin) * 100)
+
+
+# --- exact permutation test on categories -----------------------------------------
+
+
+def permutation_p_value(before: Mapping[int, int], after: Mapping[int, int]) -> float:
+    """Two-sided mid-p of the exact permutation test of equal means, from {score: count} of each wave.
+
+    Under "no change" every split of the pooled answers into groups of the two sizes is equally
+    likely; the sum of the first group's scores then follows a convolution of hypergeometric
+    terms, computed exactly. Splits farther from the expected sum than the observed one count
+    fully, those as far count half (mid-p).
+    """
+    scores = sorted(set(before) | set(after))
+    pooled = tuple((score, before.get(score, 0) + after.get(score, 0)) for score in scores)
+    observed = sum(score * before.get(score, 0) for score in scores)
+    return _permutation_p(pooled, sum(before.values()), observed)
+
+
+@lru_cache(maxsize=65536)
+def _permutation_p(pooled: tuple[tuple[int, int], ...], size: int, observed: int) -> float:
+    low = min(score for score, _ in pooled)
+    distribution = _sum_distribution(tuple((score - low, count) for score, count in pooled), size)
+    expected = sum((score - low) * count for score, count in pooled) * size / sum(c for _, c in pooled)
+    distance = np.abs(np.arange(len(distribution)) - expected)
+    observed_distance = abs(observed - low * size - expected)
+    tolerance = 1e-9
+    farther = distribution[distance > observed_distance + tolerance].sum()
+    as_far = distribution[np.abs(distance - observed_distance) <= tolerance].sum()
+    return float(min(1.0, farther + 0.5 * as_far))
+
+
+def _sum_distribution(pooled: tuple[tuple[int, int], ...], size: int) -> np.ndarray:
+    """P(sum of `size` answers drawn without replacement = s), for each s (scores shifted to start at 0)."""
+    top = max(score for score, _ in pooled) * size
+    ways = np.zeros((size + 1, top + 1))  # ways[taken, sum]
+    ways[0, 0] = 1.0
+    for score, count in pooled:
+        grown = np.zeros_like(ways)
+        for take in range(min(count, size) + 1):
+            shift = score * take
+            grown[take:, shift:] += math.comb(count, take) * ways[: size + 1 - take, : top + 1 - shift]
+        ways = grown
+    return ways[size] / ways[size].sum()
+
+
+# --- tests per figure type ----------------------------------------------------------
+
+
+def nps_change_test(before: tuple[int, int, int], after: tuple[int, int, int]) -> TestResult:
+    """(promoters, passives, detractors) of two waves: exact permutation below EXACT_BELOW, else adjusted Wald."""
+    if min(sum(before), sum(after)) < EXACT_BELOW:
+        return TestResult(permutation_p_value(_nps_counts(before), _nps_counts(after)), "permutation")
+    (p1, d1, n1), (p2, d2, n2) = [_adjusted_nps(counts) for counts in (before, after)]
+    spread = math.sqrt((p1 + d1 - (p1 - d1) ** 2) / n1 + (p2 + d2 - (p2 - d2) ** 2) / n2)
+    return TestResult(_two_sided_normal(((p2 - d2) - (p1 - d1)) / spread), "adjusted-wald")
+
+
+def _nps_counts(counts: tuple[int, int, int]) -> dict[int, int]:
+    promoters, passives, detractors = counts
+    return {1: promoters, 0: passives, -1: detractors}
+
+
+def _adjusted_nps(counts: tuple[int, int, int]) -> tuple[float, float, float]:
+    promoters, passives, detractors = counts
+    adjusted_n = promoters + passives + detractors + 3
+    return (promoters + 0.75) / adjusted_n, (detractors + 0.75) / adjusted_n, adjusted_n
+
+
+def mean_change_test(before: Mapping[int, int], after: Mapping[int, int]) -> TestResult:
+    """{score: count} of two waves: exact permutation below EXACT_BELOW, else Welch's t."""
+    n1, n2 = sum(before.values()), sum(after.values())
+    if min(n1, n2) < EXACT_BELOW:
+        return TestResult(permutation_p_value(before, after), "permutation")
+    (m1, v1), (m2, v2) = _mean_variance(before, n1), _mean_variance(after, n2)
+    if v1 == 0 and v2 == 0:
+        return TestResult(1.0 if m1 == m2 else 0.0, "welch")
+    result = stats.ttest_ind_from_stats(m1, math.sqrt(v1), n1, m2, math.sqrt(v2), n2, equal_var=False)
+    return TestResult(float(result.pvalue), "welch")
+
+
+def _mean_variance(counts: Mapping[int, int], n: int) -> tuple[float, float]:
+    mean = sum(score * count for score, count in counts.items()) / n
+    return mean, sum(count * (score - mean) ** 2 for score, count in counts.items()) / (n - 1)
+
+
+def share_change_test(before: tuple[int, int], after: tuple[int, int]) -> TestResult:
+    """(successes, n) of two waves: exact permutation below EXACT_BELOW, else Agresti-Caffo."""
+    (s1, n1), (s2, n2) = before, after
+    if min(n1, n2) < EXACT_BELOW:
+        return TestResult(permutation_p_value({1: s1, 0: n1 - s1}, {1: s2, 0: n2 - s2}), "permutation")
+    p1, p2 = (s1 + 1) / (n1 + 2), (s2 + 1) / (n2 + 2)
+    spread = math.sqrt(p1 * (1 - p1) / (n1 + 2) + p2 * (1 - p2) / (n2 + 2))
+    return TestResult(_two_sided_normal((p2 - p1) / spread), "agresti-caffo")
+
+
+def _two_sided_normal(z: float) -> float:
+    return float(2 * stats.norm.sf(abs(z)))
+
+
+# --- one wave's family of figures ---------------------------------------------------------
+
+
+def holm_rejections(p_values: Sequence[float], alpha: float = ALPHA) -> list[bool]:
+    """Holm's step-down: which hypotheses are rejected with family-wise error at most alpha."""
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    rejected = [False] * len(p_values)
+    for rank, index in enumerate(order):
+        if p_values[index] >= alpha / (len(p_values) - rank):
+            break
+        rejected[index] = True
+    return rejected
+
+
+def beyond_noise(delta: float, significant: bool, figure_type: str) -> bool:
+    """A change worth reporting: significant (after Holm) and at least the minimum meaningful change."""
+    return significant and abs(delta) >= MINIMUM_CHANGE[figure_type] - 1e-9
