@@ -26,6 +26,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_org_import(args: argparse.Namespace) -> int:
     from app.org_import import PeopleImportError, import_people
+    from storage import audit
     from storage.db import Database
     from storage.migrate import upgrade
 
@@ -34,6 +35,7 @@ def cmd_org_import(args: argparse.Namespace) -> int:
     db = Database(settings.database_url)
     try:
         with db.unit_of_work() as session:
+            session.info[audit.ACTOR] = "command line"
             added = import_people(session, Path(args.file))
     except PeopleImportError as problem:
         print(f"Nothing imported: {problem}", file=sys.stderr)
@@ -163,12 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
     jobs.add_argument("--limit", type=int, default=20)
     jobs.set_defaults(func=cmd_jobs)
 
-    from app import digest_cli, slack_cli, survey_cli, teams_cli
+    from app import digest_cli, privacy_cli, slack_cli, survey_cli, teams_cli
 
     survey_cli.register(commands)
     digest_cli.register(commands)
     slack_cli.register(commands)
     teams_cli.register(commands)
+    privacy_cli.register(commands)
     return parser
 
 

@@ -10,7 +10,7 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.errors import UserError
 from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission, InboundEvent
-from bot.flows import general, home, ownership, reporting, surveying, triage
+from bot.flows import general, home, ownership, privacy, reporting, surveying, triage
 from bot.i18n import normalise_locale, translator
 from bot.messages import Message
 from bot.outbox.processes import new_process_id
@@ -37,6 +37,7 @@ XGOV_SUBCOMMANDS: dict[str, Callable] = {
     "accept": ownership.on_accept_command,
     "decline": ownership.on_decline_command,
     "resolve": ownership.on_resolve_command,
+    "forget": privacy.on_forget_request,
 }
 BUTTONS: dict[str, Callable] = {
     "friction.new": home.on_new_report_button,

@@ -22,6 +22,7 @@ HELP_COMMANDS = (
     ("/xgov barriers", N_("Recurring barriers: policies ranked by the reports traced to them.")),
     ("/xgov dashboard", N_("Governance: a private link to the dashboard of the weekly digest.")),
     ("/xgov language pl|en", N_("Choose your language.")),
+    ("/xgov forget", N_("Ask the governance team to erase your personal data from xgov.")),
     ("/xgov help", N_("This help.")),
 )
 

@@ -24,6 +24,7 @@ from bot.outbox.store import Outgoing
 from bot.ports import ChatPort, Unreachable
 from bot.services.directory import PersonView, normalise_email, recipients_settings
 from bot.services.quiet_hours import working_time
+from storage import audit
 
 if TYPE_CHECKING:
     from bot.outbox.sender import OutboxSender
@@ -48,6 +49,10 @@ class Turn:
 
     def __post_init__(self) -> None:
         self.batch = self.batch or f"turn-{uuid.uuid4().hex[:16]}"
+        # who the audit trail names for what this turn changes (storage/audit.py)
+        self.session.info[audit.ACTOR] = self.actor.id if self.actor else ("scheduler" if self.scheduled
+                                                                          else "command line")
+        self.session.info[audit.NOW] = self.now
 
     @property
     def _(self) -> Translate:
