@@ -38,6 +38,7 @@ XGOV_SUBCOMMANDS: dict[str, Callable] = {
     "decline": ownership.on_decline_command,
     "resolve": ownership.on_resolve_command,
     "forget": privacy.on_forget_request,
+    "whistleblowing": privacy.on_whistleblowing_command,
 }
 BUTTONS: dict[str, Callable] = {
     "friction.new": home.on_new_report_button,

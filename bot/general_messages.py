@@ -21,6 +21,8 @@ HELP_COMMANDS = (
     ("/xgov policy add KIND EMAIL TITLE", N_("Governance: add a policy, decision or process and its owner.")),
     ("/xgov barriers", N_("Recurring barriers: policies ranked by the reports traced to them.")),
     ("/xgov dashboard", N_("Governance: a private link to the dashboard of the weekly digest.")),
+    ("/xgov whistleblowing F-12", N_("Governance: the report belongs to the whistleblowing channel; the reporter is "
+                                     "told where to go and its text is erased.")),
     ("/xgov language pl|en", N_("Choose your language.")),
     ("/xgov forget", N_("Ask the governance team to erase your personal data from xgov.")),
     ("/xgov help", N_("This help.")),
@@ -36,8 +38,10 @@ def error(_: Translate, *, msgid: str, params: dict) -> Message:
     return Message(header=_("That did not work"), text=_(msgid, **shown))
 
 
-def help_message(_: Translate, *, unknown: str | None = None) -> Message:
+def help_message(_: Translate, *, unknown: str | None = None, boundary: str = "") -> Message:
     text = _("xgov traces what gets in the way of customers and colleagues to the policy, decision and owner behind it.")
+    if boundary:
+        text += "\n\n" + boundary
     if unknown:
         text = _("I do not know the command \"{command}\". Here is what I understand.", command=unknown) + "\n\n" + text
     fields = tuple(Field(usage, _(description)) for usage, description in HELP_COMMANDS)

@@ -103,11 +103,8 @@ def _inserted(obj) -> list[Change]:
 
 def _updated(obj) -> list[Change]:
     changed = _changed_columns(obj)
-    if isinstance(obj, Friction) and "status" in changed:
-        return [Change(f"friction.{obj.status}", f"F-{obj.id}", {"from": changed["status"], "policy": obj.policy_id,
-                                                                  "owner": person_ref(obj.owner_id)})]
-    if isinstance(obj, Friction) and "text_erased" in changed and obj.text_erased:
-        return [Change("friction.text_erased", f"F-{obj.id}", {"why": obj.text_erased})]
+    if isinstance(obj, Friction):
+        return _friction_changes(obj, changed)
     if isinstance(obj, Policy) and changed.keys() & {"owner_id", "title", "kind"}:
         return [Change("policy.changed", f"P-{obj.id}", {"fields": sorted(changed), "owner": person_ref(obj.owner_id)})]
     if isinstance(obj, SurveyRecord) and "anonymity" in changed:
@@ -124,6 +121,19 @@ def _updated(obj) -> list[Change]:
         return [Change("person.changed", person_ref(obj.id), {"fields": sorted(changed.keys() & {"org_unit_id",
                                                                                               "manager_id", "email"})})]
     return []
+
+
+def _friction_changes(obj: Friction, changed: dict) -> list[Change]:
+    """Triage (the policy link), the lifecycle (status) and erased text; never who reported, never the text."""
+    found = []
+    if "policy_id" in changed and obj.policy_id is not None:
+        found.append(Change("friction.triaged", f"F-{obj.id}", {"policy": obj.policy_id}))
+    if "status" in changed:
+        found.append(Change(f"friction.{obj.status}", f"F-{obj.id}", {"from": changed["status"],
+                                                                       "owner": person_ref(obj.owner_id)}))
+    if "text_erased" in changed and obj.text_erased:
+        found.append(Change("friction.text_erased", f"F-{obj.id}", {"why": obj.text_erased}))
+    return found
 
 
 def _deleted(obj) -> list[Change]:

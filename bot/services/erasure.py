@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.services.directory import get_person
 from bot.services.frictions import OPEN_ASSIGNMENT_STATUSES
+from bot.services.text_erasure import erase_report_text
 from storage import audit
 from storage.models import (
     AuditPerson,
@@ -29,7 +30,6 @@ from storage.models import (
     SurveyResponse,
 )
 
-ERASED_TEXT = "[Treść usunięta na prośbę osoby zgłaszającej. / Text erased at the reporter's request.]"
 ERASED_MARK = "[erased]"
 ERASED_NAME = "Erased person"
 _SWEPT_APART = {"people", "audit_entries", "audit_people"}  # handled by name below, or holding no identity
@@ -98,7 +98,7 @@ def _erase_reports(session: Session, person_id: int) -> None:
     filed = select(FrictionReporter.friction_id).where(FrictionReporter.person_id == person_id)
     for friction in session.scalars(select(Friction).where(Friction.id.in_(filed))).all():
         if not friction.keep_text_on_erasure:
-            friction.text, friction.text_erased = ERASED_TEXT, "erasure"
+            erase_report_text(session=session, friction=friction, why="erasure")
     session.execute(delete(FrictionReporter).where(FrictionReporter.person_id == person_id))
 
 
