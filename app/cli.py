@@ -119,10 +119,25 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     from app.scheduler import Scheduler
     from app.wiring import cli_bot
 
-    scheduler = Scheduler(cli_bot(settings_from(args)), process_id="xgov-jobs")
+    bot = cli_bot(settings_from(args))
+    scheduler = Scheduler(bot, process_id="xgov-jobs")
     for when, title in scheduler.upcoming(limit=args.limit):
         print(f"{when:%Y-%m-%d %H:%M} UTC  {title}")
+    _print_retention(bot)
     return 0
+
+
+def _print_retention(bot) -> None:
+    """The housekeeping job's retention, as a dry run: what it would erase if it ran now."""
+    from bot.services import retention
+
+    due = bot.run_job(lambda turn: retention.due(session=turn.session, now=turn.now,
+                                                 days=turn.settings.retention_days))
+    if not due.days:
+        print("Retention: off (XGOV_RETENTION_DAYS=0); free text is kept until erased by xgov forget.")
+        return
+    print(f"Retention ({due.days} days), dry run: the next housekeeping erases the text of {due.reports} resolved "
+          f"reports and the payloads of {due.messages} settled messages.")
 
 
 def build_parser() -> argparse.ArgumentParser:
