@@ -73,13 +73,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     import logging
 
     from app.background import Background
+    from bot.logs import configure as configure_logging
     from app.web import build_web_app, serve
     from app.wiring import console_bot
     from storage.db import Database
     from storage.migrate import upgrade
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings_from(args)
+    configure_logging(log_format=settings.log_format, secrets=known_secrets(settings))
     upgrade(settings.database_url)
     port = args.port or settings.http_port
     log = logging.getLogger("xgov")
@@ -113,6 +114,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         log.warning("Dashboard switched off: set XGOV_WEB_SECRET to a long random value")
     serve(web_app, port)
     return 0
+
+
+def known_secrets(settings: Settings) -> list[str]:
+    """Values no log line may show (bot/logs.py masks them): tokens, passwords, the signing keys."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    names = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MICROSOFT_APP_PASSWORD")
+    return [settings.web_secret, make_url(settings.database_url).password or "",
+            *(os.environ.get(name, "") for name in names)]
 
 
 def cmd_jobs(args: argparse.Namespace) -> int:

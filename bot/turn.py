@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.i18n import Translate, translator
+from bot.logs import current_request_id
 from bot.messages import Form, Image, Message, MessageRef
 from bot.outbox import codec, store
 from bot.outbox.store import Outgoing
@@ -114,7 +115,8 @@ class Turn:
     def store_outbox(self) -> int:
         """Store the queued messages in this unit of work (before it commits); returns how many."""
         rows = [item for item in self._queued if isinstance(item, Outgoing)]
-        ids = store.insert(session=self.session, platform=self.platform, batch=self.batch, items=rows, now=self.now)
+        ids = store.insert(session=self.session, platform=self.platform, batch=self.batch, items=rows, now=self.now,
+                           request_id=current_request_id())
         self._steps = [ids[item.key] if isinstance(item, Outgoing) else item
                        for item in self._queued if not isinstance(item, Outgoing) or item.key in ids]
         self._queued.clear()

@@ -11,7 +11,7 @@ from storage import audit
 
 
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+    engine = create_engine(url, future=True, hide_parameters=True)  # no stored text in an error's log line
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -288,6 +288,7 @@ class OutboxMessage(Base):
     sent_ref: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    request_id: Mapped[str | None] = mapped_column(String(32))  # the inbound request that made it (bot/logs.py)
 
 
 class XgovProcess(Base):

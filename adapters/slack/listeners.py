@@ -22,8 +22,9 @@ from slack_bolt import Ack, App
 
 from adapters.slack import inbound
 from adapters.slack.actors import SlackActors
-from adapters.slack.work import AfterAck, Unfinished, log_failure
+from adapters.slack.work import REQUEST_ID_KEY, AfterAck, Unfinished, log_failure
 from bot.app import XgovBot
+from bot.logs import new_request_id, request_scope
 
 ANY = re.compile(".+")
 COMMANDS = ("/friction", "/xgov")  # as in manifest.yml
@@ -55,11 +56,17 @@ class SlackListeners:
         """A bolt listener that acknowledges and hands the body over for the work named `work`."""
         def listener(ack: Ack, body: dict) -> None:
             ack()
+            body[REQUEST_ID_KEY] = new_request_id()  # the worker's lines and outbox rows carry it (bot/logs.py)
             self.after_ack.submit(work, body)
         return listener
 
     # -- a modal's submission: decided before the ack ----------------------------------------------
     def on_view_submission(self, ack: Ack, body: dict) -> None:
+        body[REQUEST_ID_KEY] = new_request_id()
+        with request_scope(body[REQUEST_ID_KEY]):
+            self._submitted(ack, body)
+
+    def _submitted(self, ack: Ack, body: dict) -> None:
         submission = inbound.form_submission(body, self.actors.actor(body["user"]["id"]))
         prepared = self.bot.prepare(submission)
         block = prepared.refusal and inbound.refusal_block(body["view"], submission.values, prepared.refusal)
@@ -76,7 +83,8 @@ class SlackListeners:
 
     def _finish(self, finish: Callable[[], None], body: dict) -> None:
         try:
-            finish()
+            with request_scope(body.get(REQUEST_ID_KEY)):
+                finish()
         except Exception as error:  # noqa: BLE001 - logged as bolt logs a failed listener
             log_failure(error, body)
         finally:

@@ -24,10 +24,12 @@ from bot.app import XgovBot
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.flows.home import home_page
+from bot.logs import request_scope
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
+REQUEST_ID_KEY = "xgov_request_id"  # put in a body by the listener that acknowledged it (listeners.py)
 
 
 def slack_work(*, db: Database, settings: Settings, slack: SlackSettings, clock: Clock = system_clock) -> SlackWork:
@@ -60,10 +62,14 @@ class SlackWork:
         """The work `name` (one of NAMES) for the request `body`; a failure is logged, never raised."""
         if name not in self.NAMES:
             raise ValueError(f"no Slack work named {name!r}")
-        try:
-            getattr(self, name)(body)
-        except Exception as error:  # noqa: BLE001 - logged as bolt logs a failed listener
-            log_failure(error, body)
+        with request_scope(body.pop(REQUEST_ID_KEY, None)):
+            started = time.monotonic()
+            try:
+                getattr(self, name)(body)
+            except Exception as error:  # noqa: BLE001 - logged as bolt logs a failed listener
+                log_failure(error, body)
+                return
+            log.info("Slack %s handled in %.0f ms", name, (time.monotonic() - started) * 1000)
 
     def command(self, body: dict) -> None:
         self.bot.handle(inbound.command_event(body, self.actors.actor(body["user_id"])))

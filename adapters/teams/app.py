@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from aiohttp import web
+
+from bot.logs import request_scope
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
@@ -72,7 +74,8 @@ def add_teams_routes(web_app: web.Application, *, db: Database, settings: Settin
         executor.shutdown(wait=False, cancel_futures=True)
 
     async def messages(request: web.Request) -> web.Response:
-        return await platform.adapter.process(request, platform.handler)
+        with request_scope():
+            return await platform.adapter.process(request, platform.handler)
 
     web_app.on_startup.append(start)
     web_app.on_cleanup.append(stop)

@@ -12,6 +12,7 @@ adapters/teams/dialogs.py) as the dialog; the dialog's Send arrives as
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from concurrent.futures import Executor
 from typing import Callable
@@ -53,7 +54,8 @@ class XgovTeamsHandler(TeamsActivityHandler):
         return InvokeResponse(status=200, body=body)
 
     async def _sync(self, fn: Callable, *args):
-        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+        context = contextvars.copy_context()  # the request's id (bot/logs.py) goes with the work
+        return await asyncio.get_running_loop().run_in_executor(self.executor, context.run, fn, *args)
 
     # -- messages and card submits ------------------------------------------------------------
     async def on_message_activity(self, turn_context: TurnContext) -> None:

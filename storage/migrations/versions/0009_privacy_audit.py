@@ -53,6 +53,8 @@ def upgrade() -> None:
     with op.batch_alter_table('frictions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('keep_text_on_erasure', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('text_erased', sa.String(length=16), nullable=True))
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('request_id', sa.String(length=32), nullable=True))
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(_POSTGRES_GUARD)
     else:
@@ -64,6 +66,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.execute("DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries")
         op.execute("DROP FUNCTION IF EXISTS xgov_audit_append_only()")
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_column('request_id')
     with op.batch_alter_table('frictions', schema=None) as batch_op:
         batch_op.drop_column('text_erased')
         batch_op.drop_column('keep_text_on_erasure')
