@@ -23,6 +23,7 @@ TOKEN_SHAPES = re.compile(r"\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|eyJ[
 QUIET_LIBRARIES = ("slack_bolt", "slack_sdk", "urllib3", "botbuilder", "msrest", "aiohttp.access", "apscheduler",
                    "sqlalchemy", "alembic")
 MASK = "[secret]"
+HANDLER_NAME = "xgov"
 
 
 def new_request_id() -> str:
@@ -92,13 +93,15 @@ def formatter(log_format: str) -> logging.Formatter:
 
 def configure(*, log_format: str, secrets: Iterable[str] = (), level: int = logging.INFO,
               stream=None) -> logging.Handler:
-    """The process's logging: one handler on the root logger with the id, the redaction and the format."""
+    """The process's logging: a handler on the root logger with the id, the redaction and the format (it
+    replaces the one an earlier call added; handlers others added, such as a test's, stay)."""
     handler = logging.StreamHandler(stream)
     handler.addFilter(WithRequestId())
     handler.addFilter(Redact(secrets))
     handler.setFormatter(formatter(log_format))
+    handler.set_name(HANDLER_NAME)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != HANDLER_NAME] + [handler]
     root.setLevel(level)
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))

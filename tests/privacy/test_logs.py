@@ -33,7 +33,7 @@ def captured():
     buffer = io.StringIO()
     logs.configure(log_format="json", secrets=[TOKEN, SECRET, WEB_SECRET], stream=buffer)
     yield buffer
-    root.handlers[:], _ = saved
+    root.handlers[:] = saved[0]
     root.setLevel(saved[1])
 
 
