@@ -12,6 +12,7 @@ import logging
 from aiohttp import web
 
 from adapters.teams.images import CACHE_HEADERS
+from app.audit_page import audit_page
 from bot.services.published_images import find_image
 from bot.clock import Clock, system_clock
 from bot.config import Settings
@@ -48,6 +49,13 @@ def build_web_app(*, db: Database, settings: Settings, clock: Clock = system_clo
         return web.Response(status=status, text=body, content_type="text/html", charset="utf-8",
                             headers=SECURITY_HEADERS)
 
+    async def audit(request: web.Request) -> web.Response:
+        query = request.query
+        status, body = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: audit_trail_page(db, settings, query.get("token", ""), query.get("lang")))
+        return web.Response(status=status, text=body, content_type="text/html", charset="utf-8",
+                            headers=SECURITY_HEADERS)
+
     async def published_image(request: web.Request) -> web.Response:
         """A chart a Teams card links to (adapters/teams/images.py): the token is the only key."""
         found = await asyncio.get_running_loop().run_in_executor(None, find_image, db, request.match_info["token"])
@@ -58,13 +66,15 @@ def build_web_app(*, db: Database, settings: Settings, clock: Clock = system_clo
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/dashboard", dashboard)
+    app.router.add_get("/dashboard/audit", audit)
     app.router.add_get("/images/{token}.png", published_image)
     return app
 
 
-def dashboard_page(db: Database, settings: Settings, clock: Clock, token: str, period: str | None,
-                   lang: str | None) -> tuple[int, str]:
-    """(HTTP status, page): the dashboard for a valid admin link; 401/403/400 pages otherwise."""
+def _admin(db: Database, settings: Settings, token: str,
+           lang: str | None) -> tuple[str | None, str, tuple[int, str] | None]:
+    """(the admin's e-mail, the page's locale, None) for a valid admin link; (None, locale, (status, refusal
+    page)) otherwise: 403 for someone who is not a governance admin, 401 for a bad or expired link."""
     locale = normalise_locale(lang) or settings.default_locale
     try:
         with db.unit_of_work() as session:
@@ -72,7 +82,25 @@ def dashboard_page(db: Database, settings: Settings, clock: Clock, token: str, p
                                    max_age_seconds=settings.dashboard_link_days * 86400)
             locale = normalise_locale(lang) or get_person(session=session, email=email).locale or locale
     except UserError as refusal:
-        return (403 if refusal.msgid == ADMINS_ONLY else 401), _refusal_page(translator(locale), refusal)
+        return None, locale, (403 if refusal.msgid == ADMINS_ONLY else 401, _refusal_page(translator(locale), refusal))
+    return email, locale, None
+
+
+def audit_trail_page(db: Database, settings: Settings, token: str, lang: str | None) -> tuple[int, str]:
+    """(HTTP status, page): the audit trail for a valid admin link (the dashboard's), refusals otherwise."""
+    email, locale, refused = _admin(db, settings, token, lang)
+    if refused:
+        return refused
+    log.info("audit trail shown to a governance admin")
+    return 200, audit_page(db, translator(locale))
+
+
+def dashboard_page(db: Database, settings: Settings, clock: Clock, token: str, period: str | None,
+                   lang: str | None) -> tuple[int, str]:
+    """(HTTP status, page): the dashboard for a valid admin link; 401/403/400 pages otherwise."""
+    email, locale, refused = _admin(db, settings, token, lang)
+    if refused:
+        return refused
     try:
         chosen = parse_period(period, clock())
     except UserError as refusal:

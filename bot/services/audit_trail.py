@@ -30,8 +30,8 @@ class AuditLine:
 
 
 def entries(*, session: Session, since: datetime | None = None, actor_email: str | None = None,
-            limit: int = 1000) -> list[AuditLine]:
-    query = select(AuditEntry).order_by(AuditEntry.seq)
+            limit: int = 1000, newest_first: bool = False) -> list[AuditLine]:
+    query = select(AuditEntry).order_by(AuditEntry.seq.desc() if newest_first else AuditEntry.seq)
     if since is not None:
         query = query.where(AuditEntry.at >= since)
     if actor_email:
