@@ -176,11 +176,14 @@ def person_ref(person_id: int | None):
 # -- writing the chain ----------------------------------------------------------------------------------
 def append(connection: Connection, *, actor, changes: list[Change], now: datetime | None = None) -> None:
     """Append entries after the last one, holding the chain's lock until the transaction ends."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
     table = AuditEntry.__table__
-    last = connection.execute(select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)).first()
-    seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+    tail = _tail(connection)
+    if tail.seq is None:  # the first append of this transaction: lock the chain, then read its end
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
+        last = connection.execute(select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)).first()
+        tail.seq, tail.hash = (last[0], last[1]) if last else (0, GENESIS)
+    seq, prev_hash = tail.seq, tail.hash
     at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     actor_name = _actor(connection, actor)
     rows = []
@@ -192,6 +195,27 @@ def append(connection: Connection, *, actor, changes: list[Change], now: datetim
         row["hash"] = prev_hash = entry_hash(row)
         rows.append(row)
     connection.execute(insert(table), rows)
+    tail.seq, tail.hash = seq, prev_hash
+
+
+class _Tail:
+    """The chain's end as this transaction left it, and the pseudonyms it looked up. Valid while the
+    transaction lasts: from its first append it holds the chain (PostgreSQL's advisory lock until the
+    transaction ends; SQLite's write lock), so nobody else appends meanwhile."""
+
+    def __init__(self, transaction) -> None:
+        self.transaction = transaction
+        self.seq: int | None = None
+        self.hash = GENESIS
+        self.pseudonyms: dict[int, str] = {}
+
+
+def _tail(connection: Connection) -> _Tail:
+    transaction = connection.get_transaction()
+    tail = connection.info.get("xgov.audit_tail")
+    if tail is None or tail.transaction is not transaction:
+        tail = connection.info["xgov.audit_tail"] = _Tail(transaction)
+    return tail
 
 
 def entry_hash(row: dict) -> str:
@@ -218,12 +242,22 @@ def _canonical(connection: Connection, details: dict) -> str:
 
 def pseudonym(connection: Connection, person_id: int) -> str:
     """The person's audit pseudonym, made on first use."""
+    known = _tail(connection).pseudonyms
+    if person_id in known:
+        return known[person_id]
     table = AuditPerson.__table__
     found = connection.execute(select(table.c.pseudonym).where(table.c.person_id == person_id)).scalar()
     if found is None:
         found = "p:" + secrets.token_hex(8)
         connection.execute(insert(table).values(person_id=person_id, pseudonym=found))
+    known[person_id] = found
     return found
+
+
+def forget_pseudonym(connection: Connection, person_id: int) -> None:
+    """Delete the link from a pseudonym to the person: their entries, unchanged, then name nobody."""
+    _tail(connection).pseudonyms.pop(person_id, None)
+    connection.execute(AuditPerson.__table__.delete().where(AuditPerson.__table__.c.person_id == person_id))
 
 
 # -- checking the chain -----------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from bot.services.frictions import OPEN_ASSIGNMENT_STATUSES
 from bot.services.text_erasure import erase_report_text
 from storage import audit
 from storage.models import (
-    AuditPerson,
     Base,
     ConversationRef,
     Friction,
@@ -66,7 +65,7 @@ def forget(*, session: Session, email: str, dry_run: bool = False) -> ErasurePla
         session.delete(role)
     _tombstone(person)
     session.flush()  # the last changes that name the person are audited under their pseudonym ...
-    session.execute(delete(AuditPerson).where(AuditPerson.person_id == person.id))  # ... which now names nobody
+    audit.forget_pseudonym(session.connection(), person.id)  # ... which now names nobody
     return plan
 
 
