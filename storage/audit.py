@@ -34,6 +34,7 @@ from storage.models import (
 ACTOR = "xgov.audit_actor"  # session.info key: a person id (int) or a word
 NOW = "xgov.audit_now"  # session.info key: the turn's time (a simulated clock in tests and the demo)
 GENESIS = "0" * 64
+PERSONS_OWN_SETTINGS = {"locale", "locale_chosen", "timezone"}  # a person's own choices: not governance actions
 _LOCK_ID = 0x78676F76  # "xgov": PostgreSQL advisory lock serialising appends across processes
 
 
@@ -117,9 +118,8 @@ def _updated(obj) -> list[Change]:
         return [Change("channel.set", f"#{obj.name}", _channel(obj))]
     if isinstance(obj, ConversationRef) and obj.kind == "channel" and "reference" in changed:
         return [Change("channel.bound", f"{obj.platform}:{obj.key}", {})]
-    if isinstance(obj, Person) and changed.keys() & {"org_unit_id", "manager_id", "email"}:
-        return [Change("person.changed", person_ref(obj.id), {"fields": sorted(changed.keys() & {"org_unit_id",
-                                                                                              "manager_id", "email"})})]
+    if isinstance(obj, Person) and changed.keys() - PERSONS_OWN_SETTINGS:
+        return [Change("person.changed", person_ref(obj.id), {"fields": sorted(changed.keys() - PERSONS_OWN_SETTINGS)})]
     return []
 
 

@@ -135,3 +135,28 @@ def test_verify_catches_an_edited_or_removed_row(database_url, statement, proble
     _tamper(world, statement)
     assert main(["--database-url", database_url, "audit", "verify"]) == 1
     assert problem in capsys.readouterr().err
+
+
+def test_processes_appending_at_once_keep_one_chain(postgres_url):
+    """Four writers adding policies concurrently on PostgreSQL: no fork, no gap, every entry verified."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.services import registry
+    from storage.db import Database
+
+    world = World(postgres_url, START)
+    databases = [Database(postgres_url) for _ in range(4)]
+
+    def write(db):
+        for n in range(10):
+            with db.unit_of_work() as session:
+                registry.add_policy(session=session, kind="process", title=f"Process {n}", owner_email=OWNER, now=START)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, databases))
+    with world.db.unit_of_work() as session:
+        verdict = audit_trail.verify(session=session)
+        added = [line for line in audit_trail.entries(session=session) if line.action == "policy.added"]
+    assert verdict.broken_at is None and len(added) == 2 + 40
+    for db in databases:
+        db.dispose()
