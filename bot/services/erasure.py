@@ -5,6 +5,7 @@ rates do not move) but holds nothing of them; their links are cut (reports they 
 audit pseudonym, conversation references, messages to them); reports they filed keep their text only
 if they chose so when filing; their open assignments go back to triage. Last, every text column of every
 table in the metadata is swept for their e-mail and name, so a table added later is covered too.
+The sweep finds words, not meanings: a report about them that does not name them stays as written.
 """
 from __future__ import annotations
 
@@ -129,19 +130,18 @@ def _mentions(session: Session, email: str, name: str) -> dict[str, int]:
 
 
 def _sweep(session: Session, email: str, name: str) -> None:
-    """Every text column of every table: a row whose key names them goes; elsewhere the words are replaced."""
+    """Every text column of every table: their e-mail and name become [erased]. A key column (a unit's or a
+    channel's name) cannot be rewritten here: the dry run's mentions show it, for an admin to rename."""
     session.flush()
     for table in Base.metadata.sorted_tables:
         if table.name in _SWEPT_APART:
             continue
         for column in _text_columns(table):
+            if column.primary_key or column.unique:
+                continue
             for needle in _needles(email, name):
-                where = column.contains(needle, autoescape=True)
-                if column.primary_key or column.unique:
-                    session.execute(delete(table).where(where))
-                else:
-                    session.execute(update(table).where(where)
-                                    .values({column.name: func.replace(column, needle, ERASED_MARK)}))
+                session.execute(update(table).where(column.contains(needle, autoescape=True))
+                                .values({column.name: func.replace(column, needle, ERASED_MARK)}))
     session.expire_all()
 
 
