@@ -17,9 +17,8 @@ def _run(args: argparse.Namespace, job):
     return run_cli_job(settings_from(args), args.lang, job)
 
 
-def _since(text: str | None) -> datetime | None:
-    if not text:
-        return None
+def _since(text: str) -> datetime:
+    """--since as argparse reads it: a bad date is refused with a message, not a traceback."""
     try:
         return datetime.combine(date.fromisoformat(text), time(0), tzinfo=timezone.utc)
     except ValueError as problem:
@@ -38,7 +37,7 @@ def cmd_audit(args) -> int:
             return 1
         print(_("The audit trail holds: {n} entries; last hash {head}.", n=verdict.entries, head=verdict.head))
         return 0
-    lines = _run(args, lambda turn: audit_trail.entries(session=turn.session, since=_since(args.since),
+    lines = _run(args, lambda turn: audit_trail.entries(session=turn.session, since=args.since,
                                                         actor_email=args.actor, limit=args.limit))
     for line in lines:
         print(f"{line.seq:6}  {line.at:%Y-%m-%d %H:%M:%S}  {line.actor:28} {line.action:22} {line.subject:28} "
@@ -49,10 +48,18 @@ def cmd_audit(args) -> int:
 def cmd_export(args) -> int:
     from bot.services.personal_export import export_person
 
+    if args.out and not Path(args.out).parent.is_dir():
+        print(f"Cannot write {args.out}: its folder does not exist.", file=sys.stderr)
+        return 2
     data = _run(args, lambda turn: export_person(session=turn.session, email=args.user, now=turn.now))
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        try:
+            Path(args.out).write_text(text + "\n", encoding="utf-8")
+        except OSError as problem:
+            print(f"Cannot write {args.out}: {problem.strerror}. The export is printed instead.", file=sys.stderr)
+            print(text)
+            return 2
         print(translator(args.lang)("Everything held about {email} written to {file}.", email=args.user,
                                     file=args.out), file=sys.stderr)
     else:
@@ -79,7 +86,7 @@ def cmd_forget(args) -> int:
 def register(commands) -> None:
     audit = commands.add_parser("audit", help="the audit trail of governance actions; 'verify' checks its chain")
     audit.add_argument("action", nargs="?", choices=("verify",), help="check that no entry was changed or removed")
-    audit.add_argument("--since", help="entries from this date (YYYY-MM-DD, UTC)")
+    audit.add_argument("--since", type=_since, help="entries from this date (YYYY-MM-DD, UTC)")
     audit.add_argument("--actor", metavar="EMAIL", help="only what this person did")
     audit.add_argument("--limit", type=int, default=1000)
     audit.set_defaults(func=cmd_audit)

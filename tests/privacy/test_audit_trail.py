@@ -160,3 +160,18 @@ def test_processes_appending_at_once_keep_one_chain(postgres_url):
     assert verdict.broken_at is None and len(added) == 2 + 40
     for db in databases:
         db.dispose()
+
+
+def test_the_audit_command_lists_and_refuses_bad_input_in_words(sqlite_url, capsys):
+    world = World(sqlite_url, START)
+    world.say(ADMIN, "/xgov policy add decision olek.owner@example.pl Refunds need a director")
+    from app.cli import main
+
+    assert main(["--database-url", sqlite_url, "audit", "--actor", ADMIN]) == 0
+    assert "policy.added" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as stopped:
+        main(["--database-url", sqlite_url, "audit", "--since", "yesterday"])
+    assert stopped.value.code == 2 and "is not a date like 2026-12-01" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        main(["--database-url", sqlite_url, "audit", "--actor", "nobody@example.pl"])
+    assert stopped.value.code == 2 and "names nobody with the e-mail nobody@example.pl" in capsys.readouterr().err

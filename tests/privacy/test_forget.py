@@ -10,7 +10,6 @@ from bot.events import Actor, CommandEvent
 from bot.flows.surveying import close_and_report, invite, wave_results
 from bot.services import conversations, directory, survey_waves
 from bot.services.erasure import ERASED_NAME, forget
-from bot.services.personal_export import export_person
 from storage.models import AuditPerson, Base, Friction, Person
 from surveys.results_format import results_to_dict
 from tests.conftest import START
