@@ -82,3 +82,21 @@ def test_an_end_to_end_run_logs_no_text_answer_token_or_secret(sqlite_url, captu
     assert {line["process"] for line in worker_lines} == {slack.platform.after_ack.pid}  # logged in the worker
     assert {line["request_id"] for line in worker_lines} & request_ids  # the same id on the outbox rows it made
 
+
+
+def test_each_teams_activity_has_its_own_request_id_on_its_outbox_rows(sqlite_url, monkeypatch):
+    from tests.teams.test_teams_app import TeamsApp
+
+    teams = TeamsApp(sqlite_url, monkeypatch)
+    try:
+        assert teams.write(EMPLOYEE, "Faktury przepisuję ręcznie") in (200, 201)
+        assert teams.write(EMPLOYEE_EN, "Refunds need three signatures") in (200, 201)
+        with teams.world.db.unit_of_work() as session:
+            rows = session.execute(select(OutboxMessage.batch, OutboxMessage.request_id)).all()
+    finally:
+        teams.stop()
+    by_batch = {}
+    for batch, request_id in rows:
+        by_batch.setdefault(batch, set()).add(request_id)
+    assert len(by_batch) == 2 and all(len(ids) == 1 and None not in ids for ids in by_batch.values())
+    assert len(set().union(*by_batch.values())) == 2  # one id per activity
