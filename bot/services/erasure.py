@@ -59,7 +59,7 @@ def forget(*, session: Session, email: str, dry_run: bool = False) -> ErasurePla
     _return_assignments(session, person.id)
     session.execute(update(SurveyResponse).where(SurveyResponse.person_id == person.id).values(person_id=None))
     session.execute(delete(ConversationRef).where(_refs_of(person)))
-    session.execute(delete(OutboxMessage).where(OutboxMessage.target == person.email))
+    session.execute(delete(OutboxMessage).where(addressed_to(person.email)))
     _sweep(session, person.email, person.name)
     session.execute(update(Person).where(Person.manager_id == person.id).values(manager_id=None))
     for role in session.scalars(select(PersonRole).where(PersonRole.person_id == person.id)).all():
@@ -80,7 +80,7 @@ def _plan(session: Session, person: Person) -> ErasurePlan:
                                                               Friction.status.in_(OPEN_ASSIGNMENT_STATUSES))),
         identified_answers_unlinked=count(select(SurveyResponse.id).where(SurveyResponse.person_id == person.id)),
         conversation_refs=count(select(ConversationRef.key).where(_refs_of(person))),
-        messages_to_them=count(select(OutboxMessage.id).where(OutboxMessage.target == person.email)),
+        messages_to_them=count(select(OutboxMessage.id).where(addressed_to(person.email))),
         roles=count(select(PersonRole.role).where(PersonRole.person_id == person.id)),
         mentions={name: n for name, n in _mentions(session, person.email, person.name).items() if n},
     )
@@ -88,6 +88,12 @@ def _plan(session: Session, person: Person) -> ErasurePlan:
 
 def _summary(plan: ErasurePlan) -> dict:
     return {"reports_text_erased": plan.reports_text_erased, "assignments_to_triage": plan.assignments_to_triage}
+
+
+def addressed_to(email: str):
+    """Outbox rows to the person: messages to them, and updates of messages in their conversation."""
+    return ((OutboxMessage.target == email)
+            | ((OutboxMessage.operation == "update") & OutboxMessage.target.contains(f'"{email}"', autoescape=True)))
 
 
 def _refs_of(person: Person):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.services.audit_trail import entries_about
 from bot.services.directory import get_person
+from bot.services.erasure import addressed_to
 from storage import audit
 from storage.models import (
     ConversationRef,
@@ -126,6 +127,6 @@ def _references(session: Session, person: Person) -> list[dict]:
 
 
 def _messages(session: Session, email: str) -> list[dict]:
-    query = select(OutboxMessage).where(OutboxMessage.target == email).order_by(OutboxMessage.id)
+    query = select(OutboxMessage).where(addressed_to(email)).order_by(OutboxMessage.id)
     return [{"created_at": _iso(m.created_at), "status": m.status, "sent_at": _iso(m.sent_at),
              "message": json.loads(m.payload)} for m in session.scalars(query)]
