@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from app.wiring import settings_from
+from bot.config import Settings
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -46,13 +47,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     import logging
 
     from app.background import Background
+    from bot.logs import configure as configure_logging
     from app.web import build_web_app, serve
     from app.wiring import console_bot
     from storage.db import Database
     from storage.migrate import upgrade
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings_from(args)
+    configure_logging(log_format=settings.log_format, secrets=known_secrets(settings))
     upgrade(settings.database_url)
     port = args.port or settings.http_port
     log = logging.getLogger("xgov")
@@ -92,14 +94,40 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def known_secrets(settings: Settings) -> list[str]:
+    """Values no log line may show (bot/logs.py masks them): tokens, passwords, the signing keys."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    names = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MICROSOFT_APP_PASSWORD")
+    return [settings.web_secret, make_url(settings.database_url).password or "",
+            *(os.environ.get(name, "") for name in names)]
+
+
 def cmd_jobs(args: argparse.Namespace) -> int:
     from app.scheduler import Scheduler
     from app.wiring import cli_bot
 
-    scheduler = Scheduler(cli_bot(settings_from(args)), process_id="xgov-jobs")
+    bot = cli_bot(settings_from(args))
+    scheduler = Scheduler(bot, process_id="xgov-jobs")
     for when, title in scheduler.upcoming(limit=args.limit):
         print(f"{when:%Y-%m-%d %H:%M} UTC  {title}")
+    _print_retention(bot)
     return 0
+
+
+def _print_retention(bot) -> None:
+    """The housekeeping job's retention, as a dry run: what it would erase if it ran now."""
+    from bot.services import retention
+
+    due = bot.run_job(lambda turn: retention.due(session=turn.session, now=turn.now,
+                                                 days=turn.settings.retention_days))
+    if not due.days:
+        print("Retention: off (XGOV_RETENTION_DAYS=0); free text is kept until erased by xgov forget.")
+        return
+    print(f"Retention ({due.days} days), dry run: the next housekeeping erases the text of {due.reports} resolved "
+          f"reports and the payloads of {due.messages} settled messages.")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -142,12 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
     jobs.add_argument("--limit", type=int, default=20)
     jobs.set_defaults(func=cmd_jobs)
 
-    from app import digest_cli, slack_cli, survey_cli, teams_cli
+    from app import digest_cli, privacy_cli, slack_cli, survey_cli, teams_cli
 
     survey_cli.register(commands)
     digest_cli.register(commands)
     slack_cli.register(commands)
     teams_cli.register(commands)
+    privacy_cli.register(commands)
     return parser
 
 

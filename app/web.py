@@ -18,6 +18,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from adapters.teams.images import CACHE_HEADERS
+from app.audit_page import audit_page
 from bot.services.published_images import find_image
 from bot.clock import Clock, system_clock
 from bot.config import Settings
@@ -49,20 +50,26 @@ def build_web_app(*, db: Database, settings: Settings, clock: Clock = system_clo
     async def healthz(_request: web.Request) -> web.Response:
         return web.Response(text="ok")
 
-    async def dashboard(request: web.Request) -> web.Response:
-        query = request.query
-        loop = asyncio.get_running_loop()
-        if "token" in query:
-            status, body, cookie = await loop.run_in_executor(
-                None, lambda: exchange_link(db, settings, query["token"], query.get("lang")))
-            if cookie is not None:
-                return _into_session(query, cookie, secure=settings.public_url.startswith("https://"))
-        else:
-            status, body = await loop.run_in_executor(
-                None, lambda: dashboard_page(db, settings, clock, request.cookies.get(SESSION_COOKIE, ""),
-                                             query.get("period"), query.get("lang")))
-        return web.Response(status=status, text=body, content_type="text/html", charset="utf-8",
-                            headers=SECURITY_HEADERS)
+    def page(build):
+        """A governance page: a link's token becomes the session (and leaves the address); else the session."""
+        async def handler(request: web.Request) -> web.Response:
+            query = request.query
+            loop = asyncio.get_running_loop()
+            if "token" in query:
+                status, body, cookie = await loop.run_in_executor(
+                    None, lambda: exchange_link(db, settings, query["token"], query.get("lang")))
+                if cookie is not None:
+                    return _into_session(request.path, query, cookie, secure=settings.public_url.startswith("https://"))
+            else:
+                status, body = await loop.run_in_executor(
+                    None, lambda: build(request.cookies.get(SESSION_COOKIE, ""), query))
+            return web.Response(status=status, text=body, content_type="text/html", charset="utf-8",
+                                headers=SECURITY_HEADERS)
+        return handler
+
+    dashboard = page(lambda cookie, query: dashboard_page(db, settings, clock, cookie, query.get("period"),
+                                                          query.get("lang")))
+    audit = page(lambda cookie, query: audit_trail_page(db, settings, cookie, query.get("lang")))
 
     async def published_image(request: web.Request) -> web.Response:
         """A chart a Teams card links to (adapters/teams/images.py): the token is the only key."""
@@ -74,15 +81,16 @@ def build_web_app(*, db: Database, settings: Settings, clock: Clock = system_clo
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/dashboard", dashboard)
+    app.router.add_get("/dashboard/audit", audit)
     app.router.add_get("/images/{token}.png", published_image)
     return app
 
 
-def _into_session(query, cookie: str, *, secure: bool) -> web.Response:
-    """303 to the dashboard's address without the token, the session in an HttpOnly, SameSite=Strict cookie."""
+def _into_session(path: str, query, cookie: str, *, secure: bool) -> web.Response:
+    """303 to the page's address without the token, the session in an HttpOnly, SameSite=Strict cookie."""
     rest = {name: value for name, value in query.items() if name in ("period", "lang")}
     response = web.Response(status=303, headers={**SECURITY_HEADERS,
-                                                 "Location": "/dashboard" + ("?" + urlencode(rest) if rest else "")})
+                                                 "Location": path + ("?" + urlencode(rest) if rest else "")})
     response.set_cookie(SESSION_COOKIE, cookie, max_age=SESSION_SECONDS, path="/dashboard", httponly=True,
                         samesite="Strict", secure=secure)
     return response
@@ -100,16 +108,35 @@ def exchange_link(db: Database, settings: Settings, token: str, lang: str | None
     return 303, "", session_value(secret=settings.web_secret, email=email)
 
 
-def dashboard_page(db: Database, settings: Settings, clock: Clock, cookie: str, period: str | None,
-                   lang: str | None) -> tuple[int, str]:
-    """(HTTP status, page): the dashboard for a valid session cookie; 401/403/400 pages otherwise."""
+def _admin(db: Database, settings: Settings, cookie: str,
+           lang: str | None) -> tuple[str | None, str, tuple[int, str] | None]:
+    """(the admin's e-mail, the page's locale, None) for a valid session; (None, locale, (status, refusal
+    page)) otherwise: 403 for someone who is no longer a governance admin, 401 for a bad or expired one."""
     locale = normalise_locale(lang) or settings.default_locale
     try:
         with db.unit_of_work() as session:
             email = admin_of_session(session=session, secret=settings.web_secret, value=cookie)
             locale = normalise_locale(lang) or get_person(session=session, email=email).locale or locale
     except UserError as refusal:
-        return (403 if refusal.msgid == ADMINS_ONLY else 401), _refusal_page(translator(locale), refusal)
+        return None, locale, (403 if refusal.msgid == ADMINS_ONLY else 401, _refusal_page(translator(locale), refusal))
+    return email, locale, None
+
+
+def audit_trail_page(db: Database, settings: Settings, cookie: str, lang: str | None) -> tuple[int, str]:
+    """(HTTP status, page): the audit trail for a valid dashboard session, refusals otherwise."""
+    _email, locale, refused = _admin(db, settings, cookie, lang)
+    if refused:
+        return refused
+    log.info("audit trail shown to a governance admin")
+    return 200, audit_page(db, translator(locale))
+
+
+def dashboard_page(db: Database, settings: Settings, clock: Clock, cookie: str, period: str | None,
+                   lang: str | None) -> tuple[int, str]:
+    """(HTTP status, page): the dashboard for a valid session cookie; 401/403/400 pages otherwise."""
+    email, locale, refused = _admin(db, settings, cookie, lang)
+    if refused:
+        return refused
     try:
         chosen = parse_period(period, clock())
     except UserError as refusal:

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {  # /xgov subcommand -> (role, refusal)
     "dashboard": (GOVERNANCE, DASHBOARD_ADMINS_ONLY),
     "people": (GOVERNANCE, PEOPLE_ADMINS_ONLY),
     "channel": (GOVERNANCE, CHANNEL_ADMINS_ONLY),
+    "whistleblowing": (GOVERNANCE, TRIAGE_ADMINS_ONLY),
     "team": ("manager", MANAGERS_ONLY),
 }
 BUTTONS: dict[str, tuple[str, str]] = {
@@ -36,7 +37,7 @@ FORMS: dict[str, tuple[str, str]] = {
 
 # Open to every active person: their own things, or checked inside per item (an owner's assignment; a
 # policy added, not listed). tests/test_roles.py fails when a new command is in neither list.
-OPEN_COMMANDS = frozenset({"help", "language", "reports", "policy", "barriers", "assignments", "accept", "decline",
+OPEN_COMMANDS = frozenset({"help", "language", "forget", "reports", "policy", "barriers", "assignments", "accept", "decline",
                            "resolve"})
 OPEN_BUTTONS = frozenset({"friction.new", "friction.kind", "friction.experience", "friction.flag", "friction.done",
                           "friction.hide", "assignment.accept", "assignment.decline", "assignment.resolve",

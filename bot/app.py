@@ -11,7 +11,7 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.errors import UserError
 from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission, InboundEvent
-from bot.flows import general, home, ownership, people, reporting, surveying, team, triage
+from bot.flows import general, home, ownership, people, privacy, reporting, surveying, team, triage
 from bot.i18n import normalise_locale, translator
 from bot.messages import Message
 from bot.outbox.processes import new_process_id
@@ -42,6 +42,8 @@ XGOV_SUBCOMMANDS: dict[str, Callable] = {
     "resolve": ownership.on_resolve_command,
     "people": people.on_people_command,
     "team": team.on_team_command,
+    "forget": privacy.on_forget_request,
+    "whistleblowing": privacy.on_whistleblowing_command,
 }
 BUTTONS: dict[str, Callable] = {
     "friction.new": home.on_new_report_button,

@@ -55,6 +55,23 @@ class Settings(BaseSettings):
     leader_poll_seconds: float = Field(default=5.0, gt=0, description="How often a follower tries to become the "
                                                                       "scheduler.")
 
+    retention_days: int = Field(default=0, ge=0, description="Days after which the free text of resolved reports "
+                                "and the payloads of settled outbox messages are erased by the housekeeping job; "
+                                "0 keeps them (docs/privacy.md).")
+    whistleblowing_url: str = Field(default="", description="The organisation's own channel for reports of breaches "
+                                                            "of law; the report form and the help point to it.")
+    whistleblowing_text_pl: str = Field(default="", description="What that channel is, in Polish (shown beside the "
+                                                                "link).")
+    whistleblowing_text_en: str = Field(default="", description="What that channel is, in English.")
+    log_format: str = Field(default="text", description="Log lines as text or json (one JSON object a line).")
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_log_format(cls, value: str) -> str:
+        if value not in ("text", "json"):
+            raise ValueError(f"XGOV_LOG_FORMAT must be text or json, not {value!r}")
+        return value
+
     @field_validator("platform")
     @classmethod
     def _known_platform(cls, value: str) -> str:

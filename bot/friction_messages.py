@@ -27,13 +27,15 @@ def report_question(_: Translate) -> str:
     return _("What got in your way today of keeping a promise to a customer or a colleague?")
 
 
-def report_form(_: Translate, *, quoted: str = "") -> Form:
-    """The report modal; ``quoted`` (a message the person chose to report) fills in the answer."""
+def report_form(_: Translate, *, quoted: str = "", boundary: str = "") -> Form:
+    """The report modal; ``quoted`` (a message the person chose to report) fills in the answer;
+    ``boundary`` says where breaches of law go instead (bot/privacy_messages.py)."""
+    intro = _("One question; the tags are optional. Owners never see who reported.")
     return Form(
         form_id="friction.report",
         title=_("Report a friction"),
         submit_label=_("Send"),
-        intro=_("One question; the tags are optional. Owners never see who reported."),
+        intro=intro + ("\n\n" + boundary if boundary else ""),
         fields=(
             FormField("text", report_question(_), "multiline", required=True, max_length=MAX_REPORT_CHARS,
                       initial=quoted.strip()[:MAX_REPORT_CHARS]),
@@ -43,6 +45,11 @@ def report_form(_: Translate, *, quoted: str = "") -> Form:
             FormField("anonymity", _("Who may see your name?"), "select", (
                 Option("governance", _("The governance team only (default)")),
                 Option("nobody", _("Nobody: fully anonymous")),
+            )),
+            FormField("after_erasure", _("If you ask xgov to erase your data later, what happens to this text?"),
+                      "select", (
+                Option("erase", _("Erase it too (default)")),
+                Option("keep", _("Keep it, without my name")),
             )),
         ),
     )

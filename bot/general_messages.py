@@ -25,7 +25,10 @@ HELP_COMMANDS = (
     ("/xgov people list|show|grant|revoke|move|deactivate|reactivate",
      N_("Governance: the people in the directory, their roles and units; leavers and returns.")),
     ("/xgov team", N_("Managers: your team's latest pulse results (only when enough people answered).")),
+    ("/xgov whistleblowing F-12", N_("Governance: the report belongs to the whistleblowing channel; the reporter is "
+                                     "told where to go and its text is erased.")),
     ("/xgov language pl|en", N_("Choose the language xgov writes to you in: pl or en.")),
+    ("/xgov forget", N_("Ask the governance team to erase your personal data from xgov.")),
     ("/xgov help", N_("What xgov understands: every command in one message.")),
 )
 
@@ -39,8 +42,10 @@ def error(_: Translate, *, msgid: str, params: dict) -> Message:
     return Message(header=_("That did not work"), text=_(msgid, **shown))
 
 
-def help_message(_: Translate, *, unknown: str | None = None) -> Message:
+def help_message(_: Translate, *, unknown: str | None = None, boundary: str = "") -> Message:
     text = _("xgov traces what gets in the way of customers and colleagues to the policy, decision and owner behind it.")
+    if boundary:
+        text += "\n\n" + boundary
     if unknown:
         text = _("I do not know the command \"{command}\". Here is what I understand.", command=unknown) + "\n\n" + text
     fields = tuple(Field(usage, _(description)) for usage, description in HELP_COMMANDS)

@@ -36,6 +36,7 @@ STATUS_LABELS = {
     "accepted": N_("accepted by the owner"),
     "declined": N_("declined by the owner, back in triage"),
     "resolved": N_("resolved"),
+    "redirected": N_("sent to the whistleblowing channel"),
 }
 POLICY_KIND_LABELS = {"policy": N_("Policy"), "decision": N_("Decision"), "process": N_("Process")}
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.i18n import Translate, translator
+from bot.logs import current_request_id
 from bot.messages import Form, Image, Message, MessageRef
 from bot.outbox import codec, store
 from bot.services.channels import notice_channels
@@ -25,6 +26,7 @@ from bot.outbox.store import Outgoing
 from bot.ports import ChatPort, Unreachable
 from bot.services.directory import PersonView, normalise_email, recipients_settings
 from bot.services.quiet_hours import working_time
+from storage import audit
 
 if TYPE_CHECKING:
     from bot.outbox.sender import OutboxSender
@@ -49,6 +51,10 @@ class Turn:
 
     def __post_init__(self) -> None:
         self.batch = self.batch or f"turn-{uuid.uuid4().hex[:16]}"
+        # who the audit trail names for what this turn changes (storage/audit.py)
+        self.session.info[audit.ACTOR] = self.actor.id if self.actor else ("scheduler" if self.scheduled
+                                                                          else "command line")
+        self.session.info[audit.NOW] = self.now
 
     @property
     def _(self) -> Translate:
@@ -131,7 +137,8 @@ class Turn:
     def store_outbox(self) -> int:
         """Store the queued messages in this unit of work (before it commits); returns how many."""
         rows = [item for item in self._queued if isinstance(item, Outgoing)]
-        ids = store.insert(session=self.session, platform=self.platform, batch=self.batch, items=rows, now=self.now)
+        ids = store.insert(session=self.session, platform=self.platform, batch=self.batch, items=rows, now=self.now,
+                           request_id=current_request_id())
         self._steps = [ids[item.key] if isinstance(item, Outgoing) else item
                        for item in self._queued if not isinstance(item, Outgoing) or item.key in ids]
         self._queued.clear()

@@ -143,6 +143,9 @@ class Friction(Base):
     flag_emotions: Mapped[bool] = mapped_column(Boolean, default=False)
     flag_decision_needed: Mapped[bool] = mapped_column(Boolean, default=False)
     flag_procedure_gap: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the reporter's choice at filing: if they are erased (xgov forget), the text stays; otherwise a note replaces it
+    keep_text_on_erasure: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    text_erased: Mapped[str | None] = mapped_column(String(16))  # why the text was replaced: erasure | retention | whistleblowing
     status: Mapped[str] = mapped_column(String(16), index=True)
     policy_id: Mapped[int | None] = mapped_column(ForeignKey("policies.id"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
@@ -335,6 +338,7 @@ class OutboxMessage(Base):
     sent_ref: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    request_id: Mapped[str | None] = mapped_column(String(32))  # the inbound request that made it (bot/logs.py)
 
 
 class XgovProcess(Base):
@@ -398,3 +402,28 @@ class PublishedImage(Base):
     content_type: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class AuditEntry(Base):
+    """One governance action, appended and never changed (storage/audit.py). `seq` counts from 1 with no
+    gap; `hash` covers this entry's fields and the previous entry's hash, so an edited, removed or inserted
+    row breaks the chain (`xgov audit verify`). People appear only as pseudonyms (audit_people)."""
+
+    __tablename__ = "audit_entries"
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(40), index=True)  # a pseudonym (p:...), scheduler, command line or system
+    action: Mapped[str] = mapped_column(String(48))
+    subject: Mapped[str] = mapped_column(String(120))
+    details: Mapped[str] = mapped_column(Text)  # canonical JSON; never free text, names or e-mails
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditPerson(Base):
+    """The only link from an audit pseudonym to a person: erasing a person deletes this row, and the
+    entries (unchanged, their chain intact) then name nobody."""
+
+    __tablename__ = "audit_people"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(40), unique=True)

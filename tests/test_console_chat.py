@@ -47,7 +47,7 @@ def test_form_is_asked_field_by_field_and_submitted(world):
     assert "Zgłoś utrudnienie" in "\n".join(lines)
     chat.handle_line("")  # required: refused
     assert lines[-2] == "This answer is required."
-    for answer in ("Klient czeka na zwrot", "1", "1", "1,3", ""):
+    for answer in ("Klient czeka na zwrot", "1", "1", "1,3", "", ""):
         chat.handle_line(answer)
     assert "Zgłoszenie F-1 przyjęte" in lines[-1]
     assert "Ręczne obejście" in lines[-1] and "Procedura rozmija się z rzeczywistością" in lines[-1]

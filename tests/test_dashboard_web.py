@@ -140,3 +140,20 @@ def test_a_signed_token_that_is_not_a_link_and_a_forged_session_are_refused(serv
     except __import__("urllib.error").error.HTTPError as refused:
         status = refused.code
     assert status == 401
+
+def test_the_audit_trail_page_for_an_admin_only(served):
+    running, db = served
+    token = _token(db)
+    status, headers, page = running.get(f"/dashboard/audit?token={token}&lang=en")
+    assert status == 200 and headers["Cache-Control"] == "no-store"
+    assert "The audit trail holds" in page and "person.added" in page and "policy.added" in page
+    assert running.get(f"/dashboard/audit?token={token}x")[0] == 401
+    with db.unit_of_work() as session:
+        from sqlalchemy import delete
+
+        from storage.models import Person, PersonRole
+
+        person_id = session.query(Person.id).filter(Person.email == w.ADMIN).scalar()
+        session.execute(delete(PersonRole).where(PersonRole.person_id == person_id,
+                                                 PersonRole.role == "governance_admin"))
+    assert running.get(f"/dashboard/audit?token={token}")[0] == 403

@@ -18,7 +18,7 @@ from tests.conftest import START
 from tests.world import ADMIN, EMPLOYEE, EMPLOYEE_EN, OWNER, World
 
 SECRET = "test-secret-" + "y" * 32
-COMMAND_ARGS = {"assign": "F-1 P-1", "people": "list", "triage": "", "dashboard": "", "team": "", "channel": "here"}
+COMMAND_ARGS = {"assign": "F-1 P-1", "people": "list", "triage": "", "dashboard": "", "team": "", "channel": "here", "whistleblowing": "F-1"}
 
 
 @pytest.fixture

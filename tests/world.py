@@ -27,7 +27,8 @@ class World:
         self.db = Database(url)
         self.clock = SimulatedClock(start)
         self.port = ConsolePort()
-        self.settings = Settings(database_url=url, default_locale=default_locale)
+        self.settings = Settings(database_url=url, default_locale=default_locale,
+                                 whistleblowing_url="https://sygnalisci.example.pl")
         self.bot = XgovBot(db=self.db, port=self.port, settings=self.settings, clock=self.clock)
         with self.db.unit_of_work() as session:
             directory.add_org_unit(session=session, name="Spółka")

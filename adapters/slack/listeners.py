@@ -24,8 +24,9 @@ from slack_bolt import Ack, App, BoltRequest
 
 from adapters.slack import inbound, ingress
 from adapters.slack.actors import SlackActors
-from adapters.slack.work import AfterAck, Unfinished, log_failure
+from adapters.slack.work import REQUEST_ID_KEY, AfterAck, Unfinished, log_failure
 from bot.app import XgovBot
+from bot.logs import new_request_id, request_scope
 
 ANY = re.compile(".+")
 COMMANDS = ("/friction", "/xgov")  # as in manifest.yml
@@ -58,15 +59,22 @@ class SlackListeners:
         """A bolt listener that acknowledges and hands the body over for the work named `work`."""
         def listener(ack: Ack, body: dict, request: BoltRequest) -> None:
             ack()
-            self.after_ack.submit(work, named(body, request))
+            body = named(body, request)
+            body[REQUEST_ID_KEY] = new_request_id()  # the worker's lines and outbox rows carry it (bot/logs.py)
+            self.after_ack.submit(work, body)
         return listener
 
     # -- a modal's submission: decided before the ack ----------------------------------------------
     def on_view_submission(self, ack: Ack, body: dict, request: BoltRequest) -> None:
+        body = named(body, request)
+        body[REQUEST_ID_KEY] = new_request_id()
+        with request_scope(body[REQUEST_ID_KEY]):
+            self._submitted(ack, body)
+
+    def _submitted(self, ack: Ack, body: dict) -> None:
         """Decided before the ack when the person is known within LOOKUP_BUDGET seconds (a refusal then
         shows in the modal); else acknowledged at once and handled after, as any other request (a
         users.info waiting out a 429 must not hold the ack past Slack's 3 s)."""
-        body = named(body, request)
         actor = self._actor_in_time(body["user"]["id"])
         if actor is None:
             ack()
@@ -98,7 +106,8 @@ class SlackListeners:
 
     def _finish(self, finish: Callable[[], None], body: dict) -> None:
         try:
-            finish()
+            with request_scope(body.get(REQUEST_ID_KEY)):
+                finish()
         except Exception as error:  # noqa: BLE001 - logged as bolt logs a failed listener
             log_failure(error, body)
         finally:

@@ -26,10 +26,12 @@ from bot.config import Settings
 from bot.flows.home import home_page
 from bot.general_messages import not_identified
 from bot.i18n import normalise_locale, translator
+from bot.logs import request_scope
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
+REQUEST_ID_KEY = "xgov_request_id"  # put in a body by the listener that acknowledged it (listeners.py)
 
 
 def slack_work(*, db: Database, settings: Settings, slack: SlackSettings, clock: Clock = system_clock) -> SlackWork:
@@ -62,13 +64,18 @@ class SlackWork:
         """The work `name` (one of NAMES) for the request `body`; a failure is logged, never raised."""
         if name not in self.NAMES:
             raise ValueError(f"no Slack work named {name!r}")
-        try:
-            getattr(self, name)(body)
-        except NotAPerson as stranger:
-            log_failure(stranger, body)
-            self.tell_not_identified(stranger)
-        except Exception as error:  # noqa: BLE001 - logged as bolt logs a failed listener
-            log_failure(error, body)
+        with request_scope(body.pop(REQUEST_ID_KEY, None)):
+            started = time.monotonic()
+            try:
+                getattr(self, name)(body)
+            except NotAPerson as stranger:
+                log_failure(stranger, body)
+                self.tell_not_identified(stranger)
+                return
+            except Exception as error:  # noqa: BLE001 - logged as bolt logs a failed listener
+                log_failure(error, body)
+                return
+            log.info("Slack %s handled in %.0f ms", name, (time.monotonic() - started) * 1000)
 
     def tell_not_identified(self, stranger: NotAPerson) -> None:
         """Someone Slack does not identify (no e-mail) hears why nothing happened, in their Slack language."""

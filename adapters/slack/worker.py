@@ -35,6 +35,7 @@ from multiprocessing.connection import Connection
 from adapters.slack.settings import SlackSettings
 from adapters.slack.work import SlackWork, slack_work
 from bot.config import Settings
+from bot.logs import QUIET_LIBRARIES, WithRequestId
 
 log = logging.getLogger(__name__)
 WORK_THREADS = 8  # the work mostly waits on Slack's Web API, which takes 100-300 ms a call
@@ -227,8 +228,12 @@ def serve_work(spec: WorkerSpec, jobs: multiprocessing.Queue, done: c_int64, con
     os.nice(spec.niceness)
     to_parent = _ToParent(connection)
     root = logging.getLogger()
-    root.handlers[:] = [_LogToParent(to_parent)]
+    handler = _LogToParent(to_parent)
+    handler.addFilter(WithRequestId())  # set here, where the request's id is known; kept by the parent
+    root.handlers[:] = [handler]
     root.setLevel(spec.log_level)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(spec.log_level, logging.WARNING))
     try:
         from storage.db import Database
 

@@ -23,6 +23,7 @@ from adapters.teams.settings import TeamsSettings
 from bot.app import XgovBot
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.logs import request_scope
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -88,11 +89,12 @@ def add_teams_routes(web_app: web.Application, *, db: Database, settings: Settin
         executor.shutdown(wait=False, cancel_futures=True)
 
     async def messages(request: web.Request) -> web.Response:
-        try:
-            return await _process(request, platform, checked=teams.has_credentials)
-        except ingress.Refused as refusal:
-            log.info("Teams request refused: %s %s", refusal.status, refusal.reason)
-            return web.Response(status=refusal.status, text=refusal.reason)
+        with request_scope():
+            try:
+                return await _process(request, platform, checked=teams.has_credentials)
+            except ingress.Refused as refusal:
+                log.info("Teams request refused: %s %s", refusal.status, refusal.reason)
+                return web.Response(status=refusal.status, text=refusal.reason)
 
     web_app.on_startup.append(start)
     web_app.on_cleanup.append(stop)

@@ -13,6 +13,7 @@ adapters/teams/dialogs.py) as the dialog; the dialog's Send arrives as
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from concurrent.futures import Executor
 from typing import Callable
@@ -57,7 +58,8 @@ class XgovTeamsHandler(TeamsActivityHandler):
         return InvokeResponse(status=200, body=body)
 
     async def _sync(self, fn: Callable, *args):
-        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+        context = contextvars.copy_context()  # the request's id (bot/logs.py) goes with the work
+        return await asyncio.get_running_loop().run_in_executor(self.executor, context.run, fn, *args)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         """Activities without channelData (botbuilder's TeamsInfo needs a dict there) are read as empty."""

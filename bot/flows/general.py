@@ -7,6 +7,7 @@ from bot import general_messages
 from bot.errors import N_, UserError
 from bot.events import CommandEvent
 from bot.i18n import normalise_locale
+from bot.privacy_messages import boundary_line
 from bot.services.dashboard_links import dashboard_url, make_token
 from bot.services.channels import bind_channel
 from bot.services.directory import set_locale
@@ -14,11 +15,12 @@ from bot.turn import Turn
 
 
 def on_help(turn: Turn, event: CommandEvent) -> None:
-    turn.reply(general_messages.help_message)
+    turn.reply(partial(general_messages.help_message, boundary=boundary_line(turn._, turn.settings)))
 
 
 def on_unknown(turn: Turn, command: str) -> None:
-    turn.reply(partial(general_messages.help_message, unknown=command))
+    turn.reply(partial(general_messages.help_message, unknown=command,
+                       boundary=boundary_line(turn._, turn.settings)))
 
 
 def on_language(turn: Turn, event: CommandEvent) -> None:

@@ -1,10 +1,13 @@
 """A person's own page (Slack's App Home): how to report, open surveys, what waits on them, their reports."""
 from __future__ import annotations
 
+from functools import partial
+
 from bot import friction_messages as friction_views
 from bot import survey_messages as survey_views
 from bot.events import ButtonAnswer
 from bot.messages import Button, Message
+from bot.privacy_messages import boundary_line
 from bot.services import friction_queries as queries
 from bot.services import survey_waves as waves
 from bot.turn import Turn
@@ -32,4 +35,4 @@ def home_page(turn: Turn) -> list[Message]:
 
 
 def on_new_report_button(turn: Turn, event: ButtonAnswer) -> None:
-    turn.open_form(friction_views.report_form, event.trigger)
+    turn.open_form(partial(friction_views.report_form, boundary=boundary_line(turn._, turn.settings)), event.trigger)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import partial
 
 from bot import friction_messages as views
+from bot.privacy_messages import boundary_line
 from bot.events import ButtonAnswer, CommandEvent, FormSubmission
 from bot.services import friction_queries as queries
 from bot.services import frictions
@@ -13,7 +14,8 @@ from bot.turn import Turn
 def on_friction_command(turn: Turn, event: CommandEvent) -> None:
     """Text after the command files at once; without text (or on a quoted message) the form opens."""
     if event.quoted or not event.text.strip():
-        turn.open_form(partial(views.report_form, quoted=event.quoted), event.trigger)
+        turn.open_form(partial(views.report_form, quoted=event.quoted,
+                               boundary=boundary_line(turn._, turn.settings)), event.trigger)
         return
     friction_id = frictions.report(session=turn.session, reporter_email=turn.actor.email, text=event.text, now=turn.now)
     turn.reply(partial(views.acknowledgement, friction_id, event.text, offer_tags=True))
@@ -32,6 +34,7 @@ def on_report_form(turn: Turn, event: FormSubmission) -> None:
         experience=_optional(values, "experience"),
         flags=(flags,) if isinstance(flags, str) else tuple(flags),
         hidden_from_governance=values.get("anonymity") == "nobody",
+        keep_text_on_erasure=values.get("after_erasure") == "keep",
     )
     view = queries.owner_view(session=turn.session, friction_id=friction_id)
     turn.reply(partial(views.tagged_summary, view, hidden=values.get("anonymity") == "nobody"))

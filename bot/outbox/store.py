@@ -36,14 +36,15 @@ class Outgoing:
     not_before: datetime
 
 
-def insert(*, session: Session, platform: str, batch: str, items: list[Outgoing], now: datetime) -> dict[str, int]:
+def insert(*, session: Session, platform: str, batch: str, items: list[Outgoing], now: datetime,
+           request_id: str | None = None) -> dict[str, int]:
     """Store the items; an item whose key exists already is not stored again. Returns key -> row id
     of the rows stored now."""
     if not items:
         return {}
     rows = [{"key": item.key, "platform": platform, "batch": batch, "operation": item.operation,
              "target": item.target, "payload": item.payload, "status": PENDING, "not_before": item.not_before,
-             "attempts": 0, "created_at": now} for item in items]
+             "attempts": 0, "created_at": now, "request_id": request_id} for item in items]
     statement = ignoring_duplicates(session, _OUTBOX).returning(_OUTBOX.c.key, _OUTBOX.c.id)
     return dict(session.execute(statement, rows).all())
 

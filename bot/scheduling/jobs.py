@@ -19,7 +19,7 @@ from bot.flows import surveying
 from bot.flows.digest import post_digest, send_pending_reminders
 from bot.scheduling import ageing, runs
 from bot.scheduling.rules import At, Daily, Every, MonthlyFirst, Rule, Weekly
-from bot.services import survey_waves
+from bot.services import retention, survey_waves
 from bot.services.channels import governance_channels
 from bot.services.quiet_hours import working_time
 from bot.turn import Turn
@@ -138,3 +138,4 @@ def _close_wave(wave_id: int, turn: Turn, slot: datetime) -> None:
 
 def _housekeeping(turn: Turn, slot: datetime) -> None:
     runs.prune(session=turn.session, now=turn.now)
+    retention.apply(session=turn.session, now=turn.now, days=turn.settings.retention_days)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.errors import N_, UserError
 from bot.services.directory import PersonView, get_person, require_role
 from bot.services.registry import get_policy
+from bot.services.text_erasure import erase_report_text
 from bot.text_rules import check_reason, check_report_text
 from storage.models import Friction, FrictionEvent, FrictionReporter, Person
 
@@ -43,10 +44,12 @@ def report(
     experience: str | None = None,
     flags: tuple[str, ...] = (),
     hidden_from_governance: bool = False,
+    keep_text_on_erasure: bool = False,
 ) -> int:
     """File a report exactly as typed; return its number."""
     reporter = get_person(session=session, email=reporter_email)
-    friction = Friction(text=check_report_text(text), status="new", created_at=now)
+    friction = Friction(text=check_report_text(text), status="new", created_at=now,
+                        keep_text_on_erasure=keep_text_on_erasure)
     _apply_tags(friction, kind=kind, experience=experience, flags=flags)
     session.add(friction)
     session.flush()
@@ -199,6 +202,17 @@ def resolve(*, session: Session, friction_id: int, owner_email: str, outcome: st
     friction.outcome_note = note
     friction.resolved_at = now
     _record(session, friction.id, now, "resolved", owner, note=outcome)
+
+
+def redirect_to_whistleblowing(*, session: Session, friction_id: int, admin_email: str, now: datetime) -> None:
+    """A breach of law reported here by mistake: it leaves xgov's lifecycle and its text is erased."""
+    admin = require_admin(session=session, email=admin_email)
+    friction = _load(session, friction_id)
+    if friction.status == "redirected":
+        raise UserError(N_("F-{id} was already sent to the whistleblowing channel."), id=friction_id)
+    erase_report_text(session=session, friction=friction, why="whistleblowing")
+    friction.status, friction.owner_id, friction.assigned_at, friction.due_at = "redirected", None, None, None
+    _record(session, friction.id, now, "redirected", admin)
 
 
 def reporter_emails(*, session: Session, friction_id: int) -> list[str]:

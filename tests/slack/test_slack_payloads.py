@@ -91,6 +91,8 @@ def run_every_flow(slack: SlackWorld) -> None:
     slack.click(EMPLOYEE, "Zgłoś utrudnienie", view=slack.fake.home_view("U0EWA"))
     slack.direct_message(EMPLOYEE_EN, "hello", event_id="Ev-every-1")
     slack.direct_message(EMPLOYEE_EN, "The printer queue loses orders", event_id="Ev-every-2")
+    slack.command(ADMIN, "/xgov", "whistleblowing F-4")
+    slack.command(EMPLOYEE_EN, "/xgov", "forget")
 
 
 def test_every_command_button_and_form_of_the_bot_works_through_slack(slack):
