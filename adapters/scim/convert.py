@@ -1,35 +1,23 @@
 """SCIM resources (scim2-models) to and from the directory: a User is a person (userName = the e-mail
 people use in Slack or Teams; the enterprise extension's department = their org unit, manager = their
-manager); a Group is a group the identity provider pushes, whose name may map to a role."""
+manager); a Group is a group the identity provider pushes, whose name may map to a role. The directory's
+side is bot/services/scim_directory.py: its read models in, PersonFields out."""
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from scim2_models import Meta, Resource
 
 from bot.i18n import normalise_locale
 from bot.services.directory import normalise_email
+from bot.services.scim_directory import PersonFields, ProvisionedGroup, ProvisionedUser
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)  # meta.created of people who came before SCIM
-
-
-@dataclass(frozen=True)
-class PersonFields:
-    """What a SCIM User says of a person, in the directory's terms."""
-
-    email: str
-    name: str
-    external_id: str | None
-    active: bool
-    locale: str | None
-    department: str | None
-    manager_id: int | None
 
 
 def fields_of_user(user: Resource) -> PersonFields:
@@ -54,43 +42,41 @@ def stored_json(resource: Resource) -> str:
     return json.dumps(resource.model_dump(mode="json", exclude={"meta", "id", "password"}), ensure_ascii=False)
 
 
-def user_of(model: type[Resource], *, person_id: int, email: str, name: str, external_id: str | None, active: bool,
-            locale: str | None, department: str | None, manager_id: int | None, modified: datetime | None,
-            stored: str | None) -> Resource:
+def user_of(model: type[Resource], user: ProvisionedUser) -> Resource:
     """What the provider sent, with the directory's values over it (a CSV sync or chat may change them)."""
-    data = json.loads(stored) if stored else {"schemas": [USER], "displayName": name, "name": {"formatted": name},
-                                              "preferredLanguage": locale}
-    data.update(id=str(person_id), userName=email, externalId=external_id)
+    data = json.loads(user.stored) if user.stored else {"schemas": [USER], "displayName": user.name,
+                                                        "name": {"formatted": user.name},
+                                                        "preferredLanguage": user.locale}
+    data.update(id=str(user.id), userName=user.email, externalId=user.external_id)
     if "displayName" in data:
-        data["displayName"] = name
-    if "active" in data or not active or not stored:
-        data["active"] = active
-    if not data.get("emails") and "@" in email:
-        data["emails"] = [{"value": email, "primary": True, "type": "work"}]
+        data["displayName"] = user.name
+    if "active" in data or not user.active or not user.stored:
+        data["active"] = user.active
+    if not data.get("emails") and "@" in user.email:
+        data["emails"] = [{"value": user.email, "primary": True, "type": "work"}]
     extension = dict(data.get(ENTERPRISE) or {})
     extension.pop("department", None)
-    if department:
-        extension["department"] = department
-    if not manager_id:
+    if user.department:
+        extension["department"] = user.department
+    if not user.manager_id:
         extension.pop("manager", None)
-    elif (extension.get("manager") or {}).get("value") != str(manager_id):
-        extension["manager"] = {"value": str(manager_id)}
+    elif (extension.get("manager") or {}).get("value") != str(user.manager_id):
+        extension["manager"] = {"value": str(user.manager_id)}
     data.pop(ENTERPRISE, None)
     schemas = [schema for schema in data.get("schemas", [USER]) if schema != ENTERPRISE]
     if {key: value for key, value in extension.items() if key != "schemas"}:
         data[ENTERPRISE], schemas = extension, schemas + [ENTERPRISE]
     data["schemas"] = schemas
-    return _with_meta(model.model_validate(_without_none(data)), "User", None, modified)
+    return _with_meta(model.model_validate(_without_none(data)), "User", None, user.modified)
 
 
-def group_of(model: type[Resource], *, group_id: str, display_name: str, external_id: str | None,
-             members: list[tuple[int, str]], created: datetime, modified: datetime, stored: str | None) -> Resource:
-    data = json.loads(stored) if stored else {"schemas": [GROUP]}
-    data.update(id=group_id, displayName=display_name, externalId=external_id)
+def group_of(model: type[Resource], group: ProvisionedGroup) -> Resource:
+    data = json.loads(group.stored) if group.stored else {"schemas": [GROUP]}
+    data.update(id=group.id, displayName=group.display_name, externalId=group.external_id)
     sent = {str(member.get("value")): member for member in data.get("members") or ()}
     data["members"] = [{"display": name, **sent.get(str(person_id), {}), "value": str(person_id)}
-                       for person_id, name in members] or None
-    return _with_meta(model.model_validate(_without_none(data)), "Group", created, modified)
+                       for person_id, name in group.members] or None
+    return _with_meta(model.model_validate(_without_none(data)), "Group", group.created, group.modified)
 
 
 def member_ids(group: Resource) -> set[int]:

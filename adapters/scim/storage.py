@@ -8,19 +8,16 @@ DELETE of a User deactivates the person and hides them from SCIM: their reports 
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any, Union
 
-from scim2_models import (InvalidValueException, NotFoundException, NotImplementedException,
-                          PreconditionFailedException, Resource, ResourceType, ScimFilter, SearchRequest,
-                          UniquenessException)
+from scim2_models import (NotFoundException, NotImplementedException, PreconditionFailedException, Resource,
+                          ResourceType, ScimFilter, SearchRequest)
 from scim2_server.storage import ScimStorage, SearchPage
 from scim2_server.utils import parametrize
-from sqlalchemy import select
 
 from adapters.scim import convert, writes
+from bot.services import scim_directory
 from bot.turn import Turn
-from storage.models import OrgUnit, Person, ScimGroup, ScimGroupMember
 
 USER_NAME_EQ = re.compile(r'^\s*userName\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$', re.IGNORECASE)
 
@@ -34,9 +31,10 @@ class DirectoryStorage(ScimStorage):
 
     # -- reading ---------------------------------------------------------------------------------
     def get(self, resource_type: ResourceType, resource_id: str, *, response_parameters=None) -> Resource[Any]:
-        if resource_type.name == "User":
-            return self._user(self._person(resource_id))
-        return self._group(self._group_row(resource_id))
+        with writes.refusals():
+            if resource_type.name == "User":
+                return self._user(scim_directory.user(session=self.session, person_id=self._person_id(resource_id)))
+            return self._group(scim_directory.group(session=self.session, group_id=resource_id))
 
     def search(self, resource_types: list[ResourceType], search_request: SearchRequest[Any], *,
                position: Any = None) -> SearchPage:
@@ -54,58 +52,33 @@ class DirectoryStorage(ScimStorage):
 
     def _candidates(self, name: str, scim_filter) -> list[Resource[Any]]:
         if name == "Group":
-            return [self._group(group) for group in self.session.scalars(select(ScimGroup).order_by(ScimGroup.id))]
-        query = select(Person).where(Person.scim_deleted.is_(False)).order_by(Person.id)
+            return [self._group(group) for group in scim_directory.groups(session=self.session)]
         wanted = USER_NAME_EQ.match(str(scim_filter)) if scim_filter is not None else None
-        if wanted:  # Entra ID and Okta ask this before every create: one row, not the whole directory
-            query = query.where(Person.email == wanted.group(1).replace('\\"', '"').strip().lower())
-        return [self._user(person) for person in self.session.scalars(query)]
+        email = wanted.group(1).replace('\\"', '"') if wanted else None  # one row, not the whole directory
+        return [self._user(user) for user in scim_directory.users(session=self.session, email=email)]
 
-    def _person(self, resource_id: str) -> Person:
-        person = self.session.get(Person, int(resource_id)) if resource_id.isdigit() else None
-        if person is None or person.scim_deleted:
+    @staticmethod
+    def _person_id(resource_id: str) -> int:
+        if not resource_id.isdigit():
             raise NotFoundException(detail=f"No user {resource_id}.")
-        return person
+        return int(resource_id)
 
-    def _group_row(self, resource_id: str) -> ScimGroup:
-        group = self.session.get(ScimGroup, resource_id)
-        if group is None:
-            raise NotFoundException(detail=f"No group {resource_id}.")
-        return group
+    def _user(self, user: scim_directory.ProvisionedUser) -> Resource[Any]:
+        return convert.user_of(self.models["User"], user)
 
-    def _user(self, person: Person) -> Resource[Any]:
-        unit = self.session.get(OrgUnit, person.org_unit_id) if person.org_unit_id else None
-        return convert.user_of(self.models["User"], person_id=person.id, email=person.email, name=person.name,
-                               external_id=person.external_id, active=bool(person.active), locale=person.locale,
-                               department=unit.name if unit else None, manager_id=person.manager_id,
-                               modified=person.updated_at, stored=person.scim_resource)
-
-    def _group(self, group: ScimGroup) -> Resource[Any]:
-        members = self.session.execute(
-            select(Person.id, Person.name).join(ScimGroupMember, ScimGroupMember.person_id == Person.id)
-            .where(ScimGroupMember.group_id == group.id).order_by(Person.id)).all()
-        return convert.group_of(self.models["Group"], group_id=group.id, display_name=group.display_name, external_id=group.external_id,
-                                members=[(pid, name) for pid, name in members], created=group.created_at,
-                                modified=group.updated_at, stored=group.scim_resource)
+    def _group(self, group: scim_directory.ProvisionedGroup) -> Resource[Any]:
+        return convert.group_of(self.models["Group"], group)
 
     # -- writing ---------------------------------------------------------------------------------
     def create(self, resource_type: ResourceType, resource: Resource[Any]) -> Resource[Any]:
         with writes.refusals():
             if resource_type.name == "User":
-                person = writes.create_person(self.turn, convert.fields_of_user(resource), convert.stored_json(resource))
-                return self._user(person)
-            if self.session.scalar(select(ScimGroup.id).where(ScimGroup.display_name == resource.display_name)):
-                raise UniquenessException(detail=f"A group called {resource.display_name} exists.")
-            group = ScimGroup(id=uuid.uuid4().hex, display_name=resource.display_name or "",
-                              external_id=resource.external_id, role=self._role_of(resource.display_name),
-                              created_at=self.turn.now, updated_at=self.turn.now,
-                              scim_resource=convert.stored_json(resource))
-            if not group.display_name:
-                raise InvalidValueException(detail="A group needs a displayName.")
-            self.session.add(group)
-            self.session.flush()
-            writes.set_members(self.turn, group, convert.member_ids(resource))
-            return self._group(group)
+                return self._user(writes.create_person(self.turn, convert.fields_of_user(resource),
+                                                       convert.stored_json(resource)))
+            return self._group(scim_directory.create_group(
+                session=self.session, display_name=resource.display_name, external_id=resource.external_id,
+                role=self._role_of(resource.display_name), member_ids=convert.member_ids(resource),
+                stored=convert.stored_json(resource), now=self.turn.now))
 
     def update(self, resource_type: ResourceType, resource: Resource[Any], *,
                expected_version: str | None = None) -> Resource[Any]:
@@ -114,15 +87,12 @@ class DirectoryStorage(ScimStorage):
             raise PreconditionFailedException(detail="The resource changed since you read it.")
         with writes.refusals():
             if resource_type.name == "User":
-                person = writes.update_person(self.turn, self._person(resource.id), convert.fields_of_user(resource),
-                                              convert.stored_json(resource))
-                return self._user(person)
-            group = self._group_row(resource.id)
-            writes.rename_group(self.turn, group, resource.display_name, resource.external_id,
-                                self._role_of(resource.display_name))
-            writes.set_members(self.turn, group, convert.member_ids(resource))
-            group.scim_resource = convert.stored_json(resource)
-            return self._group(group)
+                return self._user(writes.update_person(self.turn, self._person_id(resource.id),
+                                                       convert.fields_of_user(resource), convert.stored_json(resource)))
+            return self._group(scim_directory.update_group(
+                session=self.session, group_id=resource.id, display_name=resource.display_name,
+                external_id=resource.external_id, role=self._role_of(resource.display_name),
+                member_ids=convert.member_ids(resource), stored=convert.stored_json(resource), now=self.turn.now))
 
     def delete(self, resource_type: ResourceType, resource_id: str, *, expected_version: str | None = None) -> None:
         current = self.get(resource_type, resource_id)
@@ -130,12 +100,9 @@ class DirectoryStorage(ScimStorage):
             raise PreconditionFailedException(detail="The resource changed since you read it.")
         with writes.refusals():
             if resource_type.name == "User":
-                writes.delete_person(self.turn, self._person(resource_id))
+                writes.delete_person(self.turn, self._person_id(resource_id))
             else:
-                group = self._group_row(resource_id)
-                writes.set_members(self.turn, group, set())
-                self.session.delete(group)
-                self.session.flush()
+                scim_directory.delete_group(session=self.session, group_id=resource_id, now=self.turn.now)
 
     def _role_of(self, display_name: str | None) -> str | None:
         return self.group_roles.get((display_name or "").strip().lower())

@@ -42,11 +42,21 @@ def add_org_unit(*, session: Session, name: str, parent: str | None = None) -> i
 
 
 def org_unit_exists(*, session: Session, name: str) -> bool:
-    return session.scalar(select(OrgUnit.id).where(OrgUnit.name == name)) is not None
+    return _find_unit_id(session, name) is not None
+
+
+def ensure_org_unit(*, session: Session, name: str) -> int:
+    """The id of the org unit of this name, made (at the top of the tree) when there is none."""
+    unit_id = _find_unit_id(session, name)
+    return unit_id if unit_id is not None else add_org_unit(session=session, name=name)
+
+
+def _find_unit_id(session: Session, name: str) -> int | None:
+    return session.scalar(select(OrgUnit.id).where(OrgUnit.name == name))
 
 
 def _unit_id(session: Session, name: str) -> int:
-    unit_id = session.scalar(select(OrgUnit.id).where(OrgUnit.name == name))
+    unit_id = _find_unit_id(session, name)
     if unit_id is None:
         raise UserError(N_("There is no org unit called {name}."), name=name)
     return unit_id
