@@ -39,6 +39,14 @@ class GroupTooSmall(AnonymityError):
         super().__init__(f"fewer than {n_required} respondents: results are hidden to keep answers anonymous")
 
 
+class ScopeDifferenceTooSmall(AnonymityError):
+    """A filter whose group differs from a group shown around it (or inside it) by 1..k-1 people."""
+
+    def __init__(self, n_required: int) -> None:
+        self.n_required = n_required
+        super().__init__(f"the filter differs from the results around it by fewer than {n_required} people")
+
+
 def validate_k(k: int) -> int:
     if isinstance(k, bool) or not isinstance(k, int) or k < MIN_K:
         raise ThresholdTooLow(k)

@@ -12,7 +12,7 @@ from bot.digest.kpi_figures import kpi_figures
 from bot.digest.model import Digest, KpiFigure, Period, SurveyFigure
 from bot.digest.period import bounds
 from bot.digest.signals import barrier_signals, complaints_signals, nps_enps_signals, owner_signals
-from bot.digest.survey_sections import diagnostic_section, maturity_section
+from bot.digest.survey_sections import diagnostic_section, maturity_section, open_waves
 from bot.services.friction_queries import workaround_share
 from surveys import DEFAULT_K, data_answers
 
@@ -25,7 +25,7 @@ def compute_digest(session: Session, period: Period, *, now: datetime, k: int = 
     start, end = bounds(period)
     as_of = min(now, end)
     trend_start = end - timedelta(weeks=trend_weeks)
-    ex = ex_figures(session, since=trend_start, until=end)
+    ex = ex_figures(session, since=trend_start, until=end, now=now)
     kpis = kpi_figures(session, trend_start=trend_start.date(), end=period.end)
     cx = tuple(f for f in kpis if f.group == "cx")
     business = tuple(f for f in kpis if f.group == "business")
@@ -36,15 +36,16 @@ def compute_digest(session: Session, period: Period, *, now: datetime, k: int = 
                + owner_signals(owners) + barrier_signals(frictions.top_barriers))
     return Digest(
         period=period, generated_at=now, k=k, ex=ex, cx=cx, business=business, frictions=frictions, owners=owners,
-        maturity=maturity_section(session, end),
-        diagnostic=diagnostic_section(session, end, diagnostic_data_answers(cx, enps, _workaround_share(session, end)[0])),
-        signals=tuple(signals),
+        maturity=maturity_section(session, end, now),
+        diagnostic=diagnostic_section(session, end, diagnostic_data_answers(cx, enps, _workaround_share(session, end)[0]),
+                                      now),
+        signals=tuple(signals), open_waves=open_waves(session, end, now),
     )
 
 
 def data_answers_at(session: Session, end: datetime) -> tuple[dict[str, bool | None], float | None, int]:
     """The data's answers to diagnostic questions 1 and 2 at a moment, with the workaround share behind 2."""
-    ex = ex_figures(session, since=end - timedelta(weeks=TREND_WEEKS * 2), until=end)
+    ex = ex_figures(session, since=end - timedelta(weeks=TREND_WEEKS * 2), until=end, now=end)
     enps = next((f for f in ex if f.key == ENPS_KEY), None)
     cx = tuple(f for f in kpi_figures(session, trend_start=end.date(), end=end.date()) if f.group == "cx")
     share, tagged = _workaround_share(session, end)

@@ -1,4 +1,4 @@
-"""Maturity and diagnostic sections of the digest: the latest wave ended by the period's end."""
+"""Maturity and diagnostic sections of the digest: the latest wave ended by the period's end (and by now)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,17 +7,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.digest.ex import as_utc, wave_ended
-from bot.digest.model import DiagnosticItem, DiagnosticSection, DimensionFigure, MaturitySection
+from bot.errors import UserError
+from bot.digest.model import DiagnosticItem, DiagnosticSection, DimensionFigure, MaturitySection, OpenWave
 from bot.services.survey_results import wave_results
-from bot.services.survey_waves import previous_wave_id
+from bot.services.survey_waves import _parsed, previous_wave_id
 from storage.models import SurveyRecord, SurveyWave
 from surveys.dimensions import DIMENSIONS
 
 
-def latest_wave(session: Session, kind: str, until: datetime) -> tuple[int, datetime] | None:
+def latest_wave(session: Session, kind: str, until: datetime, now: datetime) -> tuple[int, datetime] | None:
     query = (select(SurveyWave.id, wave_ended())
              .join(SurveyRecord, SurveyRecord.id == SurveyWave.survey_id)
-             .where(SurveyRecord.kind == kind, wave_ended() < until)
+             .where(SurveyRecord.kind == kind, wave_ended() < until, wave_ended() <= now)
              .order_by(wave_ended().desc(), SurveyWave.id.desc()).limit(1))
     row = session.execute(query).first()
     if row is None:
@@ -25,16 +26,31 @@ def latest_wave(session: Session, kind: str, until: datetime) -> tuple[int, date
     return row[0], as_utc(row[1])
 
 
-def maturity_section(session: Session, until: datetime) -> MaturitySection | None:
-    found = latest_wave(session, "maturity", until)
+def open_waves(session: Session, until: datetime, now: datetime) -> tuple[OpenWave, ...]:
+    """Waves opened before the period's end that had not ended by it (or have not ended yet): the
+    digest leaves them out, so that readings during a wave cannot be subtracted from each other."""
+    cutoff = min(until, now)
+    query = (select(SurveyWave.id, SurveyRecord.key, SurveyRecord.definition_toml, SurveyWave.closes_at)
+             .join(SurveyRecord, SurveyRecord.id == SurveyWave.survey_id)
+             .where(SurveyWave.opens_at < cutoff, ~((wave_ended() < until) & (wave_ended() <= now)))
+             .order_by(SurveyWave.closes_at, SurveyWave.id))
+    return tuple(OpenWave(wave_id, _parsed(key, toml_text).title, as_utc(closes_at).date())
+                 for wave_id, key, toml_text, closes_at in session.execute(query))
+
+
+def maturity_section(session: Session, until: datetime, now: datetime) -> MaturitySection | None:
+    found = latest_wave(session, "maturity", until, now)
     if found is None:
         return None
     wave_id, ended = found
-    results, _definition = wave_results(session=session, wave_id=wave_id)
+    results, _definition = wave_results(session=session, wave_id=wave_id, now=now)
     previous = None
     previous_id = previous_wave_id(session=session, wave_id=wave_id)
     if previous_id is not None:
-        previous = wave_results(session=session, wave_id=previous_id)[0].maturity
+        try:
+            previous = wave_results(session=session, wave_id=previous_id, now=now)[0].maturity
+        except UserError:  # the previous wave is still open: no comparison
+            previous = None
     current = results.maturity
     previous_scores = {d.dimension: d.score for d in previous.dimensions} if previous else {}
     dimensions = tuple(
@@ -48,12 +64,13 @@ def maturity_section(session: Session, until: datetime) -> MaturitySection | Non
     )
 
 
-def diagnostic_section(session: Session, until: datetime, data_answers: dict[str, bool | None]) -> DiagnosticSection | None:
-    found = latest_wave(session, "diagnostic", until)
+def diagnostic_section(session: Session, until: datetime, data_answers: dict[str, bool | None],
+                       now: datetime) -> DiagnosticSection | None:
+    found = latest_wave(session, "diagnostic", until, now)
     if found is None:
         return None
     wave_id, ended = found
-    results, definition = wave_results(session=session, wave_id=wave_id)
+    results, definition = wave_results(session=session, wave_id=wave_id, now=now)
     verdict_key = results.diagnostic.verdict.verdict_key if results.diagnostic else "diagnostic.verdict.incomplete"
     answers = {a.question_id: a for a in (results.diagnostic.answers if results.diagnostic else ())}
     items = []

@@ -194,3 +194,19 @@ def open_waves_for(*, session: Session, email: str, now: datetime) -> list[tuple
         .order_by(SurveyWave.closes_at, SurveyWave.id)
     )
     return [(get_wave(session=session, wave_id=wave_id), started) for wave_id, started in session.execute(query)]
+
+
+def unit_parents(*, session: Session) -> dict[str, str | None]:
+    """The org tree: every unit's name -> its parent's name (None at the top)."""
+    rows = session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id)).all()
+    names = {unit_id: name for unit_id, name, _parent in rows}
+    return {name: names.get(parent_id) for _id, name, parent_id in rows}
+
+
+def wave_audience(*, session: Session, wave_id: int) -> dict[str, int]:
+    """How many people the wave was sent to, by the unit they sit in ("" for people without one)."""
+    query = (select(OrgUnit.name, func.count()).select_from(WaveRecipient)
+             .join(Person, Person.id == WaveRecipient.person_id)
+             .outerjoin(OrgUnit, OrgUnit.id == Person.org_unit_id)
+             .where(WaveRecipient.wave_id == wave_id).group_by(OrgUnit.name))
+    return {name or "": int(count) for name, count in session.execute(query)}
