@@ -178,7 +178,7 @@ class ScopeAudit:
         """The units listed under a scope: every unit below it (or every unit, for the whole wave)
         that has people of the audience, itself or in its sub-units; never depends on who answered."""
         peopled = {ancestor for name in audience_units for ancestor in lineage(name, self.parents)}
-        below = set(self.parents) if unit is None else descendants(unit, self.parents) - {unit}
+        below = peopled if unit is None else descendants(unit, self.parents) - {unit}
         return sorted(peopled & below)
 
 

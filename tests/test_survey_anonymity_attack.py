@@ -156,18 +156,19 @@ class Observed:
         self.sets.setdefault(family, set()).add(people)
 
 
-def read_results(db: Database, wave_id: int, scenario: Scenario, seen: Observed, *, without: frozenset[int]) -> None:
+def read_results(db: Database, wave_id: int, scenario: Scenario, seen: Observed, *, now: datetime,
+                 without: frozenset[int]) -> None:
     for unit in [None, *range(len(scenario.parents))]:
         with db.unit_of_work() as session:
             try:
                 results, _definition = survey_results.wave_results(
-                    session=session, wave_id=wave_id, unit=None if unit is None else unit_name(unit))
+                    session=session, wave_id=wave_id, now=now, unit=None if unit is None else unit_name(unit))
             except UserError:
                 continue  # refused: nothing shown
         scope = people_in(scenario, unit) - without
         observe_scope(seen, scope, results)
         expected_units = {unit_name(u) for u in range(len(scenario.parents))
-                          if people_in(scenario, u) and (unit is None or u in subtree(scenario, unit))}
+                          if people_in(scenario, u) and (unit is None or u in subtree(scenario, unit) - {unit})}
         if not results.suppressed and {row.unit for row in results.by_unit} != expected_units:
             seen.listing_leaks += 1
         for row in results.by_unit:
@@ -205,13 +206,13 @@ def observe(scenario: Scenario) -> Observed:
         for person, given in enumerate(scenario.answers):
             if given is not None and person not in late:
                 answer(db, wave_id, person, given, OPENED + timedelta(hours=1))
-        read_results(db, wave_id, scenario, seen, without=late)
+        read_results(db, wave_id, scenario, seen, now=MID_WAVE, without=late)
         read_digest(db, scenario, seen, now=MID_WAVE, without=late)
         for person in late:
             answer(db, wave_id, person, scenario.answers[person], MID_WAVE + timedelta(hours=1))
         with db.unit_of_work() as session:
             survey_waves.close_wave(session=session, wave_id=wave_id, now=CLOSED)
-        read_results(db, wave_id, scenario, seen, without=frozenset())
+        read_results(db, wave_id, scenario, seen, now=CLOSED, without=frozenset())
         read_digest(db, scenario, seen, now=CLOSED + timedelta(days=7), without=frozenset())
     finally:
         db.dispose()
