@@ -29,10 +29,10 @@ def latest_wave(session: Session, kind: str, until: datetime, now: datetime) -> 
 def open_waves(session: Session, until: datetime, now: datetime) -> tuple[OpenWave, ...]:
     """Waves opened before the period's end that had not ended by it (or have not ended yet): the
     digest leaves them out, so that readings during a wave cannot be subtracted from each other."""
-    cutoff = min(until, now)
     query = (select(SurveyWave.id, SurveyRecord.key, SurveyRecord.definition_toml, SurveyWave.closes_at)
              .join(SurveyRecord, SurveyRecord.id == SurveyWave.survey_id)
-             .where(SurveyWave.opens_at < cutoff, ~((wave_ended() < until) & (wave_ended() <= now)))
+             .where(SurveyWave.opens_at < until, SurveyWave.opens_at <= now,
+                    ~((wave_ended() < until) & (wave_ended() <= now)))
              .order_by(SurveyWave.closes_at, SurveyWave.id))
     return tuple(OpenWave(wave_id, _parsed(key, toml_text).title, as_utc(closes_at).date())
                  for wave_id, key, toml_text, closes_at in session.execute(query))
