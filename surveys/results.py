@@ -221,8 +221,9 @@ def _audit(frame: pd.DataFrame, definition: SurveyDefinition, k: int, k_comments
     members = dict(respondents)
     if audience is not None:
         members = {}
-        for sits_in, stored_under in storage_units(parents, audience, k).items():
-            members[stored_under] = members.get(stored_under, 0) + audience[sits_in]
+        stored_under = storage_units(parents, audience, k)
+        for sits_in, count in audience.items():
+            members[stored_under[sits_in]] = members.get(stored_under[sits_in], 0) + count
     return ScopeAudit(k=k, k_comments=k_comments, parents=parents, members=members, respondents=respondents,
                       answered=answered, text_questions=[q.id for q in definition.questions if q.type == "text"])
 

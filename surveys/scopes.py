@@ -36,12 +36,13 @@ def lineage(unit: str, parents: Mapping[str, str | None]) -> list[str]:
 
 
 def storage_units(parents: Mapping[str, str | None], members: Mapping[str, int], k: int) -> dict[str, str]:
-    """{unit: the unit its people's responses are stored under} for every unit with audience members."""
+    """{unit: the unit its people's responses are stored under} for every unit of the tree or the audience."""
     in_subtree: dict[str, int] = defaultdict(int)
     for unit, count in members.items():
         for ancestor in lineage(unit, parents):
             in_subtree[ancestor] += count
-    return {unit: next((a for a in lineage(unit, parents) if in_subtree[a] >= k), ORG) for unit in members}
+    return {unit: next((a for a in lineage(unit, parents) if in_subtree[a] >= k), ORG)
+            for unit in set(members) | set(parents)}
 
 
 def descendants(unit: str, parents: Mapping[str, str | None]) -> set[str]:

@@ -187,3 +187,20 @@ def test_a_unit_filter_on_a_wave_with_an_earlier_wave_compares_the_same_scope(wo
     assert results.unit == "Obsługa Klienta" and results.respondents == 5
     change = next(c for c in results.changes if c.question_id == "enps")
     assert (change.n, change.previous_n) == (5, 5)  # the previous wave read with the same filter
+
+
+def test_a_closed_wave_keeps_the_org_tree_and_audience_it_was_sent_to(world):
+    wave_id = send(world)
+    for email, enps in zip(EVERYONE, "9 10 3 7 8 0".split()):
+        answer(world, email, enps)
+    world.bot.run_job(lambda turn: close_and_report(turn, wave_id))
+    with world.db.unit_of_work() as session:
+        before, _definition = survey_results.wave_results(session=session, wave_id=wave_id, now=world.clock())
+        directory.add_org_unit(session=session, name="Nowy Dział", parent="Kadry")  # the org changes afterwards
+        for index in range(4):
+            directory.add_person(session=session, email=f"n{index}@example.pl", name=f"N{index}", org_unit="Nowy Dział")
+    with world.db.unit_of_work() as session:
+        after, _definition = survey_results.wave_results(session=session, wave_id=wave_id, now=world.clock())
+    assert after == before
+    assert [(u.unit, u.suppressed) for u in after.by_unit] == [("Kadry", True), ("Obsługa Klienta", True),
+                                                             ("Spółka", False)]

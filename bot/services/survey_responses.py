@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import N_, UserError
 from bot.services.directory import get_person
-from bot.services.survey_waves import WaveView, get_wave, unit_parents, wave_audience
+from bot.services.survey_waves import WaveView, get_wave, wave_scope_tree
 from storage.models import OrgUnit, Person, SurveyAnswer, SurveyResponse, WaveRecipient
 from surveys import AnswerError, Question, validate_answer
 from surveys.scopes import ORG, storage_units
@@ -76,8 +76,8 @@ def _stored_unit_id(session: Session, wave: WaveView, org_unit_id: int | None) -
     if org_unit_id is None:
         return None
     unit_name = session.get(OrgUnit, org_unit_id).name
-    audience = wave_audience(session=session, wave_id=wave.id)
-    stored = storage_units(unit_parents(session=session), audience, wave.k).get(unit_name, ORG)
+    parents, audience = wave_scope_tree(session=session, wave_id=wave.id)
+    stored = storage_units(parents, audience, wave.k).get(unit_name, ORG)
     if stored == ORG:
         return None
     return session.scalar(select(OrgUnit.id).where(OrgUnit.name == stored))

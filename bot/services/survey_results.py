@@ -66,9 +66,9 @@ def has_ended(wave: waves.WaveView, now: datetime) -> bool:
 def _compute(session: Session, wave_id: int, *, unit: str | None, previous: WaveResults | None = None) -> WaveResults:
     wave = waves.get_wave(session=session, wave_id=wave_id)
     frame = responses.answers_frame(session=session, wave_id=wave_id)
+    parents, audience = waves.wave_scope_tree(session=session, wave_id=wave_id)
     return compute_wave_results(frame, wave.definition, k=wave.k, unit=unit, previous=previous,
-                                parents=waves.unit_parents(session=session),
-                                audience=waves.wave_audience(session=session, wave_id=wave_id))
+                                parents=parents, audience=audience)
 
 
 def _still_open(session: Session, wave: waves.WaveView) -> UserError:
