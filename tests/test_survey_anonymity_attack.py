@@ -203,9 +203,9 @@ def observe(scenario: Scenario) -> Observed:
     seen = Observed()
     try:
         late = frozenset() if scenario.late is None else frozenset({scenario.late})
-        for person, given in enumerate(scenario.answers):
-            if given is not None and person not in late:
-                answer(db, wave_id, person, given, OPENED + timedelta(hours=1))
+        for person, answers in enumerate(scenario.answers):
+            if answers is not None and person not in late:
+                answer(db, wave_id, person, answers, OPENED + timedelta(hours=1))
         read_results(db, wave_id, scenario, seen, now=MID_WAVE, without=late)
         read_digest(db, scenario, seen, now=MID_WAVE, without=late)
         for person in late:

@@ -10,7 +10,7 @@ from bot.digest.ex import as_utc, wave_ended
 from bot.errors import UserError
 from bot.digest.model import DiagnosticItem, DiagnosticSection, DimensionFigure, MaturitySection, OpenWave
 from bot.services.survey_results import wave_results
-from bot.services.survey_waves import _parsed, previous_wave_id
+from bot.services.survey_waves import definition_of, previous_wave_id
 from storage.models import SurveyRecord, SurveyWave
 from surveys.dimensions import DIMENSIONS
 
@@ -29,13 +29,13 @@ def latest_wave(session: Session, kind: str, until: datetime, now: datetime) -> 
 def open_waves(session: Session, until: datetime, now: datetime) -> tuple[OpenWave, ...]:
     """Waves opened before the period's end that had not ended by it (or have not ended yet): the
     digest leaves them out, so that readings during a wave cannot be subtracted from each other."""
-    query = (select(SurveyWave.id, SurveyRecord.key, SurveyRecord.definition_toml, SurveyWave.closes_at)
+    query = (select(SurveyWave.id, SurveyRecord, SurveyWave.closes_at)
              .join(SurveyRecord, SurveyRecord.id == SurveyWave.survey_id)
              .where(SurveyWave.opens_at < until, SurveyWave.opens_at <= now,
                     ~((wave_ended() < until) & (wave_ended() <= now)))
              .order_by(SurveyWave.closes_at, SurveyWave.id))
-    return tuple(OpenWave(wave_id, _parsed(key, toml_text).title, as_utc(closes_at).date())
-                 for wave_id, key, toml_text, closes_at in session.execute(query))
+    return tuple(OpenWave(wave_id, definition_of(record).title, as_utc(closes_at).date())
+                 for wave_id, record, closes_at in session.execute(query))
 
 
 def maturity_section(session: Session, until: datetime, now: datetime) -> MaturitySection | None:

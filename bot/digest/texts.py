@@ -118,5 +118,5 @@ def open_waves_note(digest: Digest, _: Translate) -> str | None:
         return None
     waves = "; ".join(_("{survey} (round {id}, closes {date})", survey=wave.survey.for_locale(_.locale), id=wave.wave_id,
                         date=wave.closes_on.isoformat()) for wave in digest.open_waves)
-    return _("Left out because still open: {waves}. A wave's figures appear only after it closes, so that two "
-             "readings cannot be subtracted to reveal an answer.", waves=waves)
+    return _("Left out because open at the end of this period or still open now: {waves}. A wave's figures appear "
+             "only after it closes, so that two readings cannot be subtracted to reveal an answer.", waves=waves)
