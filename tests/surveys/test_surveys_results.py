@@ -152,7 +152,8 @@ def test_a_unit_below_k_is_hidden_without_its_n():
     table = results_to_table(results, DEFINITION, "en")
     for name, n in (("B", "3"), ("C", "2")):
         line = next(line for line in table.splitlines() if line.startswith(f"Unit: {name}"))
-        assert "suppressed (fewer than 5 respondents)" in line and n not in line
+        assert "suppressed (fewer than 5 respondents here, or between it and another group shown)" in line
+        assert n not in line
     block_a = table.split("Unit: A")[1].split("Unit: B")[0]
     assert "Respondents: 10" in block_a
 
