@@ -45,11 +45,6 @@ def storage_units(parents: Mapping[str, str | None], members: Mapping[str, int],
             for unit in set(members) | set(parents)}
 
 
-def descendants(unit: str, parents: Mapping[str, str | None]) -> set[str]:
-    """The unit and every unit below it."""
-    return {name for name in parents if unit in lineage(name, parents)} | {unit}
-
-
 @dataclass(frozen=True)
 class Cells:
     """A partition of the atoms (storage units) and, for each cell but the top one, the cell above it."""
@@ -115,6 +110,10 @@ class ScopeAudit:
         self.members = {atom: max(members.get(atom, 0), respondents.get(atom, 0))
                         for atom in set(members) | set(respondents)}
         self.answered = {q: dict(counts) for q, counts in answered.items()}
+        self._below: dict[str, set[str]] = defaultdict(set)  # unit -> itself and every unit below it
+        for name in set(self.parents) | set(self.members):
+            for ancestor in lineage(name, self.parents):
+                self._below[ancestor].add(name)
         self.cells = self._people_cells()
         self.question_cells = {q: self._answer_cells(counts, k) for q, counts in self.answered.items()}
         self.comment_cells = {q: self._answer_cells(self.answered.get(q, {}), k_comments) for q in text_questions}
@@ -127,7 +126,7 @@ class ScopeAudit:
             return answered >= self.k or (answered == 0 and (people >= self.k or people == 0))
 
         content = {atom: frozenset({atom}) for atom in self.members}
-        tree = {**{u: self.parents.get(u) for atom in self.members for u in lineage(atom, self.parents)}}
+        tree = {u: self.parents.get(u) for atom in self.members for u in lineage(atom, self.parents)}
         return cut(tree, content, good, lambda region: self._sum(self.respondents, region))
 
     def _answer_cells(self, counts: Mapping[str, int], threshold: int) -> Cells:
@@ -148,8 +147,7 @@ class ScopeAudit:
         """The storage units of a scope: the whole wave (None) or a unit with its sub-units."""
         if unit is None:
             return frozenset(self.members)
-        below = descendants(unit, self.parents)
-        return frozenset(atom for atom in self.members if atom in below)
+        return frozenset(atom for atom in self._below.get(unit, ()) if atom in self.members)
 
     def respondents_in(self, atoms: Iterable[str]) -> int:
         return self._sum(self.respondents, atoms)
@@ -167,7 +165,7 @@ class ScopeAudit:
 
     def question_shown(self, atoms: frozenset[str], question_id: str) -> bool:
         counts = self.answered.get(question_id, {})
-        return (self.scope_shown(atoms) and self.whole_cells(atoms, self.question_cells.get(question_id))
+        return (self.scope_shown(atoms) and self.whole_cells(atoms, self.question_cells.get(question_id, self.cells))
                 and self._sum(counts, atoms) >= self.k)
 
     def comments_shown(self, atoms: frozenset[str], question_id: str) -> bool:
@@ -179,7 +177,7 @@ class ScopeAudit:
         """The units listed under a scope: every unit below it (or every unit, for the whole wave)
         that has people of the audience, itself or in its sub-units; never depends on who answered."""
         peopled = {ancestor for name in audience_units for ancestor in lineage(name, self.parents)}
-        below = peopled if unit is None else descendants(unit, self.parents) - {unit}
+        below = peopled if unit is None else self._below.get(unit, set()) - {unit}
         return sorted(peopled & below)
 
 
