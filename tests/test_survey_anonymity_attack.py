@@ -265,7 +265,7 @@ def counts_in(scenario: Scenario, family: str, person: int) -> bool:
     return given[QUESTIONS.index(question)] is not None
 
 
-@settings(max_examples=40, derandomize=True, deadline=None, database=None,
+@settings(max_examples=30, derandomize=True, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(scenarios())
 def test_no_combination_of_shown_figures_singles_anybody_out(scenario):
