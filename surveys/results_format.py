@@ -251,7 +251,9 @@ def results_to_table(results: WaveResults, definition: SurveyDefinition, locale:
             lines += ["", f"{t('unit')}: {name} · {t('respondents', n=unit.respondents)}"]
             lines += ["  " + row for row in _grid(
                 ["#", "n", t("result")],
-                [[number[q.question_id], n_of(q.n), figure(q, full=False)] for q in unit.questions])]
+                [[number[q.question_id], n_of(q.n),
+                  t("unit_suppressed", k=results.k) if q.suppressed else figure(q, full=False)]
+                 for q in unit.questions])]
             if unit.maturity is not None:
                 lines.append("  " + _overall_maturity(unit.maturity, lang, t, num))
 

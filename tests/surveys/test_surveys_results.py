@@ -236,6 +236,8 @@ def test_complementary_suppression_per_question_across_units():
     cells = {(u.unit, q.question_id): q for u in results.by_unit for q in u.questions}
     assert cells[("A", "clarity")].suppressed and cells[("B", "clarity")].suppressed
     assert cells[("A", "enps")].n == 10 and cells[("B", "enps")].n == 6
+    block_a = results_to_table(results, DEFINITION, "en").split("Unit: A")[1].split("Unit: B")[0]
+    assert "suppressed (fewer than 5 respondents here, or between it and another group shown)" in block_a
 
 
 # --- comments -----------------------------------------------------------------
