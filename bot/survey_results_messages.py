@@ -123,7 +123,7 @@ def _unit_fields(results: WaveResults, _: Translate) -> list[Field]:
     lines = []
     for unit in results.by_unit:
         if unit.suppressed:
-            lines.append(_("{unit}: hidden (fewer than k respondents)", unit=unit.unit or "-"))
+            lines.append(_("{unit}: hidden to keep answers anonymous", unit=unit.unit or "-"))
             continue
         first = next((q for q in unit.questions if q.type in ("nps", "likert")), None)
         figure = question_figure(first, _) if first else ""

@@ -213,6 +213,9 @@ class SurveyWave(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     k: Mapped[int] = mapped_column(Integer, default=5)
     max_reminders: Mapped[int] = mapped_column(Integer, default=2)
+    # The org tree and how many of the audience sat in each unit, as JSON, taken when the wave was sent:
+    # where responses are stored and what the anonymity audit shows never move with later org changes.
+    audience_units: Mapped[str | None] = mapped_column(Text)
 
 
 class WaveRecipient(Base):

@@ -37,6 +37,7 @@ from surveys.anonymity import (
     MIN_K,
     AnonymityError,
     GroupTooSmall,
+    ScopeDifferenceTooSmall,
     ThresholdTooLow,
     aggregate_by_group,
     check_filter_isolation,
@@ -62,7 +63,7 @@ from surveys.scoring import (
 )
 
 __all__ = [
-    "DEFAULT_K", "MIN_K", "AnonymityError", "GroupTooSmall", "ThresholdTooLow",
+    "DEFAULT_K", "MIN_K", "AnonymityError", "GroupTooSmall", "ScopeDifferenceTooSmall", "ThresholdTooLow",
     "aggregate_by_group", "check_filter_isolation", "suppress_below_k", "validate_k",
     "AnswerError", "validate_answer",
     "DataAnswer", "DiagnosticData", "DiagnosticVerdict", "data_answers", "diagnostic_verdict",

@@ -1,7 +1,9 @@
 """The anonymity guard: nothing is computed for a group with fewer than k respondents.
 
-k defaults to 5 and can never go below 3. Free-text comments need k respondents too
-(aggregate them with `scoring.collect_comments`). A suppressed group is returned as
+k defaults to 5 and can never go below 3. Free-text comments need k_comments respondents
+(surveys.scopes.DEFAULT_K_COMMENTS, never below k) in wave results. Which groups of a wave may
+be shown at all, so that no difference of two shown groups isolates anybody, is decided by
+surveys.scopes. A suppressed group is returned as
 {"group": ..., "suppressed": True} with no figures and not even its n: "n = 2" tells a
 team lead that two people answered, and with what they know that can be enough to tell
 who. Readers that cannot show a result raise `GroupTooSmall`, which names the k needed,
@@ -37,6 +39,14 @@ class GroupTooSmall(AnonymityError):
     def __init__(self, n_required: int) -> None:
         self.n_required = n_required
         super().__init__(f"fewer than {n_required} respondents: results are hidden to keep answers anonymous")
+
+
+class ScopeDifferenceTooSmall(AnonymityError):
+    """A filter whose group differs from a group shown around it (or inside it) by 1..k-1 people."""
+
+    def __init__(self, n_required: int) -> None:
+        self.n_required = n_required
+        super().__init__(f"the filter differs from the results around it by fewer than {n_required} people")
 
 
 def validate_k(k: int) -> int:

@@ -14,35 +14,41 @@ in the first one (row order), so that every respondent belongs to exactly one un
 questions outside the definition are ignored; a value outside its question's scale raises
 ValueError.
 
-Anonymity (k from `validate_k`):
-- a `unit` filter ("this unit and its sub-units") matching fewer than k respondents is
-  refused with `GroupTooSmall`; without a filter, a whole wave below k is returned with
-  `suppressed=True` and no figures at all (not even the list of units);
-- every figure (question, unit, comment list, maturity dimension) needs k respondents;
-  a hidden entry carries no n;
-- complementary suppression: the overall figures are shown next to the units', so
-  "overall minus the shown units" reveals the hidden ones. Whenever the hidden units
-  together have 1..k-1 respondents, the smallest shown units are hidden too until they
-  have >= k together (or every unit is hidden). The same is done per question across the
-  shown units, using each unit's n for that question;
+Anonymity (k from `validate_k`; comments need `k_comments`, default max(10, k)), audited by
+`surveys.scopes.ScopeAudit` (read its docstring):
+- `org_unit` is the unit a response is stored under (already coarsened, `scopes.storage_units`);
+  `audience` counts the people the wave was sent to by the unit they sit in, `parents` is the org
+  tree. Without them the respondents stand for the audience and every unit is a top unit;
+- a group (the whole wave, a `unit` filter "this unit and its sub-units", a by-unit row, which is
+  the unit with its sub-units too) is shown only when it is a union of whole cells with at least k
+  respondents; a question's figures only when the group is also made of whole cells of that
+  question and k people answered it; its comments likewise with k_comments, in a random order;
+- a `unit` filter that would break this is refused: `ScopeDifferenceTooSmall` when what it leaves
+  out of a group around it (or what its sub-units leave out of it) could be 1..k-1 people,
+  `GroupTooSmall` when fewer than k answered in it. Without a filter, a whole wave below k is
+  returned with `suppressed=True` and no figures at all (not even the list of units);
+- the by-unit list names every unit below the scope that has people of the audience, whether or
+  not anyone there answered; a hidden entry carries no n;
 - maturity is scored from the items shown only (an item answered by fewer than k people
   does not leak into its dimension's mean); comments come only for the whole scope.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import random
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
-from surveys.anonymity import DEFAULT_K, check_filter_isolation, validate_k
+from surveys.anonymity import DEFAULT_K, GroupTooSmall, ScopeDifferenceTooSmall, validate_k
 from surveys.diagnostic import DiagnosticVerdict, diagnostic_verdict
 from surveys.inference import beyond_noise, holm_rejections
 from surveys.maturity import MaturityResult, score_maturity
 from surveys.model import Question, SurveyDefinition
 from surveys.results_format import results_to_dict, results_to_table
+from surveys.scopes import DEFAULT_K_COMMENTS, ScopeAudit, storage_units
 from surveys.scoring import Change, LikertResult, NpsResult, collect_comments, likert, mean_change, nps, nps_change
 from surveys.stats import is_present, whole_number_in
 
@@ -97,7 +103,7 @@ class CommentsResult:
     question_id: str
     suppressed: bool
     n: int | None = None
-    texts: tuple[str, ...] = ()  # sorted alphabetically: the order tells nothing
+    texts: tuple[str, ...] = ()  # in a random order, without times: the order tells nothing
 
 
 @dataclass(frozen=True)
@@ -158,60 +164,85 @@ def compute_wave_results(
     *,
     k: int = DEFAULT_K,
     unit: str | None = None,
-    units: Mapping[str, Iterable[str]] | None = None,
+    parents: Mapping[str, str | None] | None = None,
+    audience: Mapping[str, int] | None = None,
     previous: WaveResults | None = None,
+    k_comments: int | None = None,
 ) -> WaveResults:
-    """The results of one wave; raises GroupTooSmall when `unit` isolates fewer than k respondents."""
+    """The results of one wave; refuses a `unit` filter that could single anybody out (see the module)."""
     validate_k(k)
+    k_comments = comment_threshold(k, k_comments)
     if previous is not None and previous.survey_id != definition.id:
         raise ValueError(f"cannot compare survey {definition.id!r} with a wave of {previous.survey_id!r}")
     if previous is not None and previous.unit != unit:
         raise ValueError(f"cannot compare the scope {unit!r} with a previous wave of {previous.unit!r}")
     frame = _given_answers(answers, definition)
-    if unit is not None:
-        members = set((units or {}).get(unit) or ()) | {unit}
-        frame = frame[frame["org_unit"].isin(members)]
-        check_filter_isolation(_respondent_count(frame), k)
-    respondents = _respondent_count(frame)
-    if respondents < k:
+    audit = _audit(frame, definition, k, k_comments, parents or {}, audience)
+    atoms = audit.atoms_of(unit)
+    if unit is not None and not audit.whole_cells(atoms):
+        raise ScopeDifferenceTooSmall(n_required=k)
+    if unit is not None and audit.respondents_in(atoms) < k:
+        raise GroupTooSmall(n_required=k)
+    if not audit.scope_shown(atoms):
         return WaveResults(definition.id, unit, k, suppressed=True, respondents=None)
 
-    values = _values_by_question(frame)
-    questions = tuple(_question_result(q, values.get(q.id, []), hidden=len(values.get(q.id, [])) < k)
-                      for q in definition.questions)
-    by_unit = _unit_results(frame, definition, k)
+    scoped = frame[frame["org_unit"].isin(atoms)]
+    values = _values_by_question(scoped)
+    questions = _question_results(definition, audit, atoms, values)
+    listed = audit.listed_units(unit, audience if audience is not None else audit.respondents)
     return WaveResults(
         survey_id=definition.id,
         unit=unit,
         k=k,
         suppressed=False,
-        respondents=respondents,
+        respondents=audit.respondents_in(atoms),
         questions=questions,
-        by_unit=by_unit,
-        comments=tuple(_comments(q, values.get(q.id, []), k) for q in definition.questions if q.type == "text"),
+        by_unit=tuple(_unit_result(frame, definition, audit, name) for name in listed),
+        comments=tuple(_comments(q, values.get(q.id, []), audit.comments_shown(atoms, q.id))
+                       for q in definition.questions if q.type == "text"),
         maturity=_maturity(definition, questions, values),
         diagnostic=_diagnostic(definition, questions),
         changes=_changes(previous, questions),
     )
 
 
-def complementary_suppression(sizes: Mapping[str, int], k: int, *, already_hidden: int = 0) -> frozenset[str]:
-    """The groups to hide so that the hidden ones never total 1..k-1 respondents.
+def comment_threshold(k: int, k_comments: int | None) -> int:
+    """Comments need k_comments respondents: DEFAULT_K_COMMENTS unless given, and never below k."""
+    return max(k, DEFAULT_K_COMMENTS if k_comments is None else k_comments)
 
-    Groups below k are hidden; then, while the hidden total (`already_hidden` plus the
-    hidden groups) lies between 1 and k-1, the smallest shown group (ties by name) is
-    hidden as well. The hidden total is then 0 or >= k, or everything is hidden.
-    """
-    validate_k(k)
-    hidden = {name for name, size in sizes.items() if size < k}
-    hidden_total = already_hidden + sum(sizes[name] for name in hidden)
-    shown = sorted((size, name) for name, size in sizes.items() if name not in hidden)
-    for size, name in shown:
-        if not 0 < hidden_total < k:
-            break
-        hidden.add(name)
-        hidden_total += size
-    return frozenset(hidden)
+
+def _audit(frame: pd.DataFrame, definition: SurveyDefinition, k: int, k_comments: int,
+           parents: Mapping[str, str | None], audience: Mapping[str, int] | None) -> ScopeAudit:
+    respondents: dict[str, int] = {}
+    answered: dict[str, dict[str, int]] = {}
+    if len(frame):
+        respondents = {str(u): int(n) for u, n in frame.groupby("org_unit")["response_id"].nunique().items()}
+        for (question_id, atom), n in frame.groupby(["question_id", "org_unit"])["response_id"].nunique().items():
+            answered.setdefault(str(question_id), {})[str(atom)] = int(n)
+    members = dict(respondents)
+    if audience is not None:
+        members = {}
+        stored_under = storage_units(parents, audience, k)
+        for sits_in, count in audience.items():
+            members[stored_under[sits_in]] = members.get(stored_under[sits_in], 0) + count
+    return ScopeAudit(k=k, k_comments=k_comments, parents=parents, members=members, respondents=respondents,
+                      answered=answered, text_questions=[q.id for q in definition.questions if q.type == "text"])
+
+
+def _question_results(definition: SurveyDefinition, audit: ScopeAudit, atoms: frozenset[str],
+                      values: Mapping[str, list[Any]]) -> tuple[QuestionResult, ...]:
+    return tuple(_question_result(q, values.get(q.id, []), hidden=not audit.question_shown(atoms, q.id))
+                 for q in definition.questions)
+
+
+def _unit_result(frame: pd.DataFrame, definition: SurveyDefinition, audit: ScopeAudit, name: str) -> UnitResult:
+    """A by-unit row: the unit with its sub-units, shown only as a whole-cell group."""
+    atoms = audit.atoms_of(name)
+    if not audit.scope_shown(atoms):
+        return UnitResult(name, suppressed=True)
+    values = _values_by_question(frame[frame["org_unit"].isin(atoms)])
+    questions = _question_results(definition, audit, atoms, values)
+    return UnitResult(name, False, audit.respondents_in(atoms), questions, _maturity(definition, questions, values))
 
 
 # --- reading the frame --------------------------------------------------------
@@ -282,36 +313,12 @@ def _score(question_type: str, values: list[Any]) -> ScoredResult:
     return TextResult(len(values))
 
 
-def _unit_results(frame: pd.DataFrame, definition: SurveyDefinition, k: int) -> tuple[UnitResult, ...]:
-    sizes = {str(name): int(size) for name, size in frame.groupby("org_unit")["response_id"].nunique().items()}
-    hidden_units = complementary_suppression(sizes, k)
-    shown_units = sorted(set(sizes) - hidden_units)
-    cell_n = frame.groupby(["org_unit", "question_id"])["response_id"].nunique()
-    n_of = {(str(u), str(q)): int(n) for (u, q), n in cell_n.items()}
-    hidden_cells: set[tuple[str, str]] = set()
-    for question in definition.questions:
-        already = sum(n_of.get((name, question.id), 0) for name in hidden_units)
-        cells = {name: n_of.get((name, question.id), 0) for name in shown_units}
-        hidden_cells |= {(name, question.id) for name in complementary_suppression(cells, k, already_hidden=already)}
-
-    results = []
-    for name in sorted(sizes):
-        if name in hidden_units:
-            results.append(UnitResult(name, suppressed=True))
-            continue
-        values = _values_by_question(frame[frame["org_unit"] == name])
-        questions = tuple(
-            _question_result(q, values.get(q.id, []), hidden=(name, q.id) in hidden_cells) for q in definition.questions
-        )
-        results.append(UnitResult(name, False, sizes[name], questions, _maturity(definition, questions, values)))
-    return tuple(results)
-
-
-def _comments(question: Question, values: list[Any], k: int) -> CommentsResult:
-    if len(values) < k:
+def _comments(question: Question, values: list[Any], shown: bool) -> CommentsResult:
+    if not shown:
         return CommentsResult(question.id, suppressed=True)
     comments = collect_comments(values)
-    return CommentsResult(question.id, False, comments.n, comments.texts)
+    in_random_order = random.SystemRandom().sample(list(comments.texts), len(comments.texts))
+    return CommentsResult(question.id, False, comments.n, tuple(in_random_order))
 
 
 def _maturity(
@@ -378,5 +385,5 @@ def with_holm(changes: list[QuestionChange]) -> tuple[QuestionChange, ...]:
 __all__ = [
     "CommentsResult", "DiagnosticAnswer", "DiagnosticResult", "QuestionChange", "QuestionResult",
     "TextResult", "UnitResult", "WaveResults", "YesNoResult",
-    "complementary_suppression", "compute_wave_results", "results_to_dict", "results_to_table",
+    "comment_threshold", "compute_wave_results", "results_to_dict", "results_to_table",
 ]

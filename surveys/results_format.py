@@ -32,6 +32,8 @@ LABELS: dict[str, dict[str, str]] = {
     "respondents": {"en": "Respondents: {n}", "pl": "Respondenci: {n}"},
     "threshold": {"en": "anonymity threshold k = {k}", "pl": "próg anonimowości k = {k}"},
     "suppressed": {"en": "suppressed (fewer than {k} respondents)", "pl": "ukryte (mniej niż {k} respondentów)"},
+    "unit_suppressed": {"en": "suppressed (fewer than {k} respondents here, or between it and another group shown)",
+                        "pl": "ukryte (mniej niż {k} respondentów tu albo w różnicy z inną pokazaną grupą)"},
     "results": {"en": "Results", "pl": "Wyniki"},
     "question": {"en": "Question", "pl": "Pytanie"},
     "result": {"en": "Result", "pl": "Wynik"},
@@ -261,12 +263,14 @@ def results_to_table(results: WaveResults, definition: SurveyDefinition, locale:
         for unit in results.by_unit:
             name = unit.unit or t("no_unit")
             if unit.suppressed:
-                lines += ["", f"{t('unit')}: {name} — {hidden}"]
+                lines += ["", f"{t('unit')}: {name} — {t('unit_suppressed', k=results.k)}"]
                 continue
             lines += ["", f"{t('unit')}: {name} · {t('respondents', n=unit.respondents)}"]
             lines += ["  " + row for row in _grid(
                 ["#", "n", t("result")],
-                [[number[q.question_id], n_of(q.n), figure(q, full=False)] for q in unit.questions])]
+                [[number[q.question_id], n_of(q.n),
+                  t("unit_suppressed", k=results.k) if q.suppressed else figure(q, full=False)]
+                 for q in unit.questions])]
             if unit.maturity is not None:
                 lines.append("  " + _overall_maturity(unit.maturity, lang, t, num))
 

@@ -54,6 +54,11 @@ def test_pulse_answered_in_polish_and_results_as_json_with_n(org, capsys):
     answer_in_console(org, "zofia@example.pl", enps_option=1, likert_option=2)  # eNPS 0
 
     capsys.readouterr()
+    with pytest.raises(SystemExit):  # still open: no figure, only a band of how many answered
+        xgov(org, "survey", "results", "1", "--format", "json")
+    assert "So far 3-9 people have answered" in capsys.readouterr().err
+    assert xgov(org, "survey", "close", "1") == 0
+    capsys.readouterr()
     assert xgov(org, "survey", "results", "1", "--format", "json") == 0
     data = json.loads(capsys.readouterr().out)
     assert data["respondents"] == 5
@@ -70,6 +75,7 @@ def test_results_table_and_unit_filter_below_k_is_refused(org, capsys):
     xgov(org, "survey", "send", "employee-pulse", "--k", "3")
     for email in ("ewa@example.pl", "jan@example.pl", "ola@example.pl"):
         answer_in_console(org, email, enps_option=11, likert_option=4)
+    xgov(org, "survey", "close", "1")
     capsys.readouterr()
     assert xgov(org, "survey", "--lang", "pl", "results", "1") == 0
     table = capsys.readouterr().out

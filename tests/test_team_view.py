@@ -32,6 +32,9 @@ def world(database_url):
         directory.add_org_unit(session=session, name=SALES, parent="Spółka")
         directory.add_person(session=session, email=SALES_MANAGER, name="Sara Sprzedaż", org_unit=SALES,
                              roles=("employee", "manager"), locale="en")
+        for n in (1, 2):  # Sales has k = 3 people: that none of them answers says nothing about any one of them
+            directory.add_person(session=session, email=f"sprzedawca{n}@example.pl", name=f"Sprzedawca {n}",
+                                 org_unit=SALES, roles=("employee",), locale="pl")
     yield world
     world.db.dispose()
 

@@ -29,18 +29,19 @@ LOOP_ITEM = "loop_changes_policies"
 
 
 def diagnostic_data_answers(session: Session, end: datetime, *, cx: tuple[KpiFigure, ...], ex: tuple[SurveyFigure, ...],
-                            owners: tuple[OwnerRow, ...]) -> dict[str, DataAnswer]:
-    return data_answers(diagnostic_data(session, end, cx=cx, ex=ex, owners=owners))
+                            owners: tuple[OwnerRow, ...], now: datetime) -> dict[str, DataAnswer]:
+    return data_answers(diagnostic_data(session, end, cx=cx, ex=ex, owners=owners, now=now))
 
 
 def diagnostic_data(session: Session, end: datetime, *, cx: tuple[KpiFigure, ...], ex: tuple[SurveyFigure, ...],
-                    owners: tuple[OwnerRow, ...]) -> DiagnosticData:
+                    owners: tuple[OwnerRow, ...], now: datetime) -> DiagnosticData:
+    """`now`: a survey wave still open then is not read (its figures appear only once it closes)."""
     since = end - timedelta(days=DATA_DAYS)
     share, tagged = workaround_share(session=session, since=since, until=end)
     nps = next((f for f in cx if f.kpi == "nps" and f.unit is None), None)
     enps = next((f for f in ex if f.key == "enps"), None)
     accountable = next((f for f in ex if f.key == ACCOUNTABLE_ITEM), None)
-    maturity_items = _maturity_items(session, end)
+    maturity_items = _maturity_items(session, end, now)
     resolved, changed = _resolved_outcomes(session, since, end)
     return DiagnosticData(
         nps_direction=nps.change.direction if nps and nps.change else None,
@@ -56,11 +57,11 @@ def diagnostic_data(session: Session, end: datetime, *, cx: tuple[KpiFigure, ...
     )
 
 
-def _maturity_items(session: Session, end: datetime) -> dict[str, ItemReading]:
-    found = latest_wave(session, "maturity", end)
+def _maturity_items(session: Session, end: datetime, now: datetime) -> dict[str, ItemReading]:
+    found = latest_wave(session, "maturity", end, now)
     if found is None:
         return {}
-    results, _definition = wave_results(session=session, wave_id=found[0])
+    results, _definition = wave_results(session=session, wave_id=found[0], now=now)
     return {q.question_id: ItemReading(q.n, _ci(q.result)) for q in results.questions
             if not q.suppressed and q.type == "likert"}
 

@@ -64,12 +64,16 @@ def wave_ended():
     return func.coalesce(SurveyWave.closed_at, SurveyWave.closes_at)
 
 
-def question_aggregates(session: Session, *, since: datetime, until: datetime, kind: str = "pulse"):
-    """{(survey key, question id): [WaveAggregate oldest first]} of waves ended in [since, until)."""
+def question_aggregates(session: Session, *, since: datetime, until: datetime, kind: str = "pulse",
+                        now: datetime | None = None):
+    """{(survey key, question id): [WaveAggregate oldest first]} of waves ended in [since, until) and by
+    `now`: a wave still open shows nothing (two readings during it could be subtracted)."""
     ended_waves = (select(SurveyWave.id, SurveyRecord.key, wave_ended(), SurveyWave.k, SurveyWave.audience,
                           SurveyWave.audience_unit_id)
                    .join(SurveyRecord, SurveyRecord.id == SurveyWave.survey_id)
                    .where(SurveyRecord.kind == kind, wave_ended() >= since, wave_ended() < until))
+    if now is not None:
+        ended_waves = ended_waves.where(wave_ended() <= now)
     waves = {wave_id: (key, ended_at, k, (audience, unit_id))
              for wave_id, key, ended_at, k, audience, unit_id in session.execute(ended_waves)}
     if not waves:
@@ -109,13 +113,16 @@ def _as_date(value) -> date:
     return as_utc(value).date()
 
 
-def ex_figures(session: Session, *, since: datetime, until: datetime) -> tuple[SurveyFigure, ...]:
-    """eNPS first (the latest eNPS series), then each 1-5 item by survey and question."""
+def ex_figures(session: Session, *, since: datetime, until: datetime,
+               now: datetime | None = None) -> tuple[SurveyFigure, ...]:
+    """eNPS first (the latest eNPS series), then each 1-5 item by survey and question; waves still open by
+    `now` are left out."""
     definitions = {record.key: definition_of(record)
                    for record in session.scalars(select(SurveyRecord).where(SurveyRecord.kind == "pulse"))}
     enps_series: list[list[WaveAggregate]] = []
     items: list[tuple[SurveyFigure, list[WaveAggregate]]] = []
-    for (key, question_id), aggregates in sorted(question_aggregates(session, since=since, until=until).items()):
+    for (key, question_id), aggregates in sorted(question_aggregates(session, since=since, until=until,
+                                                                     now=now).items()):
         question = _question(definitions.get(key), question_id)
         if question is None:
             continue

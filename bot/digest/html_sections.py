@@ -12,7 +12,8 @@ from html import escape
 from babel.dates import format_date
 
 from bot.digest.model import Change, Digest, KpiFigure, Point, SurveyFigure
-from bot.digest.texts import experience_label, kind_label, kpi_label, maturity_interval_note, num, signal_text
+from bot.digest.texts import (experience_label, kind_label, kpi_label, maturity_interval_note, num,
+                             open_waves_note, signal_text)
 from bot.i18n import translator
 from bot.survey_results_messages import VERDICTS, data_answer_text
 from surveys import stage_for
@@ -117,11 +118,13 @@ def signals(digest: Digest, v: View) -> str:
 
 def ex(digest: Digest, v: View) -> str:
     _ = v.t
+    note = open_waves_note(digest, v._)  # translated plain, escaped once here
+    note_html = f'<p class="muted">{v.esc(note)}</p>' if note else ""
     if not digest.ex:
-        return f'<p class="muted">{_("No pulse results yet.")}</p>'
+        return f'<p class="muted">{_("No pulse results yet.")}</p>' + note_html
     headers = [_("Measure"), _("Latest"), "n", _("95% interval"), _("Agree (4–5)"),
                _("Change since the previous wave")]
-    return table(headers, [_ex_row(figure, v) for figure in digest.ex])
+    return table(headers, [_ex_row(figure, v) for figure in digest.ex]) + note_html
 
 
 def _ex_row(figure: SurveyFigure, v: View) -> list:

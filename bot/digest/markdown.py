@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from bot.digest.model import Digest
-from bot.digest.texts import (experience_label, kind_label, kpi_figure_text, kpi_name, maturity_headline, num,
+from bot.digest.texts import (open_waves_note, experience_label, kind_label, kpi_figure_text, kpi_name, maturity_headline, num,
                               signal_text, survey_figure_text)
 from bot.i18n import Translate
 from bot.survey_results_messages import VERDICTS, data_answer_text
@@ -32,6 +32,8 @@ def digest_markdown(digest: Digest, _: Translate, chart_files: dict[str, str] | 
     lines += ["", f"## {_('Employees (EX)')}", ""]
     lines += _table([_("Measure"), _("Latest")], [[md(f.label.for_locale(_.locale)), survey_figure_text(f, _)]
                                                  for f in digest.ex]) if digest.ex else [_("No pulse results yet."), ""]
+    note = open_waves_note(digest, _)
+    lines += [md(note), ""] if note else []
     lines += [f"## {_('Customers (CX) and business KPIs')}", ""]
     kpis = digest.cx + digest.business
     lines += _table([_("KPI"), _("Latest")], [[md(kpi_name(f, _)), kpi_figure_text(f, _)] for f in kpis]) if kpis \

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from bot.digest.charts import TREND_CHART, chart_alt
 from bot.digest.model import Digest
-from bot.digest.texts import (kind_label, kpi_figure_text, kpi_name, maturity_headline, num, signal_text,
+from bot.digest.texts import (open_waves_note, kind_label, kpi_figure_text, kpi_name, maturity_headline, num, signal_text,
                               survey_figure_text)
 from bot.friction_messages import excerpt
 from bot.i18n import Translate
@@ -41,7 +41,9 @@ def _signals_text(digest: Digest, _: Translate) -> str:
 
 
 def _ex_fields(digest: Digest, _: Translate) -> list[Field]:
-    return [Field(excerpt(figure.label.for_locale(_.locale), 150), survey_figure_text(figure, _)) for figure in digest.ex]
+    fields = [Field(excerpt(figure.label.for_locale(_.locale), 150), survey_figure_text(figure, _)) for figure in digest.ex]
+    note = open_waves_note(digest, _)
+    return fields + ([Field(_("Surveys still open"), excerpt(note, 1900))] if note else [])
 
 
 def _kpi_fields(digest: Digest, _: Translate) -> list[Field]:

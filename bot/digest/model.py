@@ -165,6 +165,15 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class OpenWave:
+    """A survey wave still open at the end of the period (or now): left out of every figure."""
+
+    wave_id: int
+    survey: LocalizedText
+    closes_on: date
+
+
+@dataclass(frozen=True)
 class Digest:
     period: Period
     generated_at: datetime
@@ -177,3 +186,4 @@ class Digest:
     maturity: MaturitySection | None
     diagnostic: DiagnosticSection | None
     signals: tuple[Signal, ...]
+    open_waves: tuple[OpenWave, ...] = ()  # left out until they close, so that two readings cannot be subtracted

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal
 
-from bot.digest.model import Change, KpiFigure, MaturitySection, Point, Signal, SurveyFigure
+from bot.digest.model import Change, Digest, KpiFigure, MaturitySection, Point, Signal, SurveyFigure
 from bot.errors import N_
 from bot.i18n import Translate
 from bot.labels import EXPERIENCE_LABELS, KIND_LABELS, label
@@ -121,3 +121,13 @@ def maturity_interval_note(maturity: MaturitySection, _: Translate) -> str:
     if maturity.near_boundary:
         text += " · " + _("near a level boundary: another sample could land a level up or down")
     return text
+
+
+def open_waves_note(digest: Digest, _: Translate) -> str | None:
+    """Which survey waves were still open and left out of this digest; None when none was."""
+    if not digest.open_waves:
+        return None
+    waves = "; ".join(_("{survey} (round {id}, closes {date})", survey=wave.survey.for_locale(_.locale), id=wave.wave_id,
+                        date=wave.closes_on.isoformat()) for wave in digest.open_waves)
+    return _("Left out because open at the end of this period or still open now: {waves}. A wave's figures appear "
+             "only after it closes, so that two readings cannot be subtracted to reveal an answer.", waves=waves)

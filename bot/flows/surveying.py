@@ -102,7 +102,7 @@ def on_text_form(turn: Turn, event: FormSubmission) -> None:
 
 
 def wave_results(turn: Turn, wave_id: int, *, unit: str | None = None):
-    return survey_results.wave_results(session=turn.session, wave_id=wave_id, unit=unit)
+    return survey_results.wave_results(session=turn.session, wave_id=wave_id, now=turn.now, unit=unit)
 
 
 def close_and_report(turn: Turn, wave_id: int) -> None:

@@ -27,7 +27,7 @@ LOOK_BACK = 12  # closed pulse waves searched for the latest one the team reache
 def team_results(turn: Turn, wave_id: int, unit: str) -> tuple[WaveResults, SurveyDefinition] | None:
     """A team's results of one wave, or None when the team is below k (refused, not shown)."""
     try:
-        results, definition = survey_results.wave_results(session=turn.session, wave_id=wave_id, unit=unit)
+        results, definition = survey_results.wave_results(session=turn.session, wave_id=wave_id, now=turn.now, unit=unit)
     except UserError:
         return None
     return None if results.suppressed else (results, definition)

@@ -136,10 +136,21 @@ _SETTLE = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))
                    sent_ref=func.coalesce(bindparam("sent_ref", type_=Text()), _OUTBOX.c.sent_ref)))
 
 
+# A message that carries a survey token (a question, the summary with its Change button) names the
+# person it goes to; once it has ended, its payload is erased so that no stored row joins that person
+# to a response (the token's SHA-256 is the response's key). The key and status stay for idempotency.
+SURVEY_CONTENT = '%"action_id": "survey.%'  # as bot.turn serialises a Button / Choices with a survey.* action
+ERASED = ""
+
+
 def settle_all(*, session: Session, settlements: list[Settlement]) -> None:
-    """Record how claimed rows ended, in one executemany."""
+    """Record how claimed rows ended, in one executemany; erase the survey content of those that ended."""
     if settlements:
         session.execute(_SETTLE, [settlement.params() for settlement in settlements])
+        ended = [s.row_id for s in settlements if not s.retry_at and s.status in (SENT, FAILED, UNREACHABLE)]
+        if ended:
+            session.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(ended), _OUTBOX.c.payload.like(SURVEY_CONTENT))
+                            .values(payload=ERASED))
 
 
 def leave_in_doubt(*, session: Session, row_id: int) -> None:

@@ -129,4 +129,12 @@ def _references(session: Session, person: Person) -> list[dict]:
 def _messages(session: Session, email: str) -> list[dict]:
     query = select(OutboxMessage).where(addressed_to(email)).order_by(OutboxMessage.id)
     return [{"created_at": _iso(m.created_at), "status": m.status, "sent_at": _iso(m.sent_at),
-             "message": json.loads(m.payload)} for m in session.scalars(query)]
+             "message": _message(m.payload)} for m in session.scalars(query)]
+
+
+def _message(payload: str) -> dict | None:
+    """The message as sent; None once its content was erased (survey content after sending, retention)."""
+    try:
+        return json.loads(payload) if payload else None
+    except ValueError:
+        return None

@@ -1,7 +1,10 @@
 """Answering a wave: start, answer one question at a time, change answers, finish.
 
 A respondent is reached only through a random token that the person holds in the
-chat message's buttons; the database keeps its SHA-256, never who holds it.
+chat message's buttons; the database keeps its SHA-256, never who holds it (and the outbox
+erases the messages that carried the token once they are sent). A response is stored under
+the smallest of the person's unit and its ancestors that has at least k people of the
+wave's audience (surveys.scopes.storage_units), never under a smaller group.
 """
 from __future__ import annotations
 
@@ -16,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from bot.errors import N_, UserError
 from bot.services.directory import get_person
-from bot.services.survey_waves import WaveView, get_wave
+from bot.services.survey_waves import WaveView, get_wave, wave_scope_tree
 from storage.models import OrgUnit, Person, SurveyAnswer, SurveyResponse, WaveRecipient
 from surveys import AnswerError, Question, validate_answer
+from surveys.scopes import ORG, storage_units
 
 ANSWER_ERRORS = {
     "required": N_("This question needs an answer."),
@@ -59,10 +63,24 @@ def start(*, session: Session, wave_id: int, email: str, now: datetime) -> str:
     person = session.get(Person, recipient.person_id)
     token = secrets.token_urlsafe(18)
     session.add(SurveyResponse(
-        id=secrets.token_hex(16), wave_id=wave_id, token_hash=_hash(token), org_unit_id=person.org_unit_id,
+        id=secrets.token_hex(16), wave_id=wave_id, token_hash=_hash(token),
+        org_unit_id=_stored_unit_id(session, wave, person.org_unit_id),
         person_id=person.id if wave.anonymity == "identified" else None,
     ))
     return token
+
+
+def _stored_unit_id(session: Session, wave: WaveView, org_unit_id: int | None) -> int | None:
+    """The unit a response is stored under: the smallest of the person's unit and its ancestors
+    with at least k people of the wave's audience (None, the organisation, when none has)."""
+    if org_unit_id is None:
+        return None
+    unit_name = session.get(OrgUnit, org_unit_id).name
+    parents, audience = wave_scope_tree(session=session, wave_id=wave.id)
+    stored = storage_units(parents, audience, wave.k).get(unit_name, ORG)
+    if stored == ORG:
+        return None
+    return session.scalar(select(OrgUnit.id).where(OrgUnit.name == stored))
 
 
 def _response(session: Session, token: str) -> SurveyResponse:

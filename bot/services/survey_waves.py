@@ -1,6 +1,7 @@
 """Surveys and waves: register definitions, send a wave to an audience, remind, close."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -133,6 +134,8 @@ def send_wave(*, session: Session, key: str, audience: str, now: datetime, days:
     # in one executemany on the table, not as ORM objects: a wave to 10,000 people is flushed in ~0.1 s
     session.execute(insert(WaveRecipient.__table__),
                     [{"wave_id": wave.id, "person_id": person_id} for person_id, _email in people])
+    wave.audience_units = json.dumps({"parents": unit_parents(session=session),
+                                      "members": wave_audience(session=session, wave_id=wave.id)}, ensure_ascii=False)
     return wave.id, [email for _id, email in people]
 
 
@@ -194,3 +197,29 @@ def open_waves_for(*, session: Session, email: str, now: datetime) -> list[tuple
         .order_by(SurveyWave.closes_at, SurveyWave.id)
     )
     return [(get_wave(session=session, wave_id=wave_id), started) for wave_id, started in session.execute(query)]
+
+
+def unit_parents(*, session: Session) -> dict[str, str | None]:
+    """The org tree: every unit's name -> its parent's name (None at the top)."""
+    rows = session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id)).all()
+    names = {unit_id: name for unit_id, name, _parent in rows}
+    return {name: names.get(parent_id) for _id, name, parent_id in rows}
+
+
+def wave_audience(*, session: Session, wave_id: int) -> dict[str, int]:
+    """How many people the wave was sent to, by the unit they sit in ("" for people without one)."""
+    query = (select(OrgUnit.name, func.count()).select_from(WaveRecipient)
+             .join(Person, Person.id == WaveRecipient.person_id)
+             .outerjoin(OrgUnit, OrgUnit.id == Person.org_unit_id)
+             .where(WaveRecipient.wave_id == wave_id).group_by(OrgUnit.name))
+    return {name or "": int(count) for name, count in session.execute(query)}
+
+
+def wave_scope_tree(*, session: Session, wave_id: int) -> tuple[dict[str, str | None], dict[str, int]]:
+    """(org tree, audience by unit) as they were when the wave was sent; read live for a wave sent
+    before xgov kept them."""
+    stored = session.scalar(select(SurveyWave.audience_units).where(SurveyWave.id == wave_id))
+    if stored:
+        data = json.loads(stored)
+        return data["parents"], {unit: int(n) for unit, n in data["members"].items()}
+    return unit_parents(session=session), wave_audience(session=session, wave_id=wave_id)

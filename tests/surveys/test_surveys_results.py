@@ -8,9 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from surveys import GroupTooSmall, ThresholdTooLow, builtin_definition, load_definition
+from surveys import AnonymityError, GroupTooSmall, ThresholdTooLow, builtin_definition, load_definition
 from surveys.diagnostic import VERDICT_INCOMPLETE, VERDICT_MISSING_GOVERNANCE, VERDICT_STRENGTHEN_EX_CX_LINK
-from surveys.results import complementary_suppression, compute_wave_results, results_to_dict, results_to_table
+from surveys.results import compute_wave_results, results_to_dict, results_to_table
+from surveys.scopes import ScopeAudit
 
 COLUMNS = ["response_id", "org_unit", "question_id", "value_int", "value_text"]
 
@@ -153,14 +154,15 @@ def test_a_unit_below_k_is_hidden_without_its_n():
     table = results_to_table(results, DEFINITION, "en")
     for name, n in (("B", "3"), ("C", "2")):
         line = next(line for line in table.splitlines() if line.startswith(f"Unit: {name}"))
-        assert "suppressed (fewer than 5 respondents)" in line and n not in line
+        assert "suppressed (fewer than 5 respondents here, or between it and another group shown)" in line
+        assert n not in line
     block_a = table.split("Unit: A")[1].split("Unit: B")[0]
     assert "Respondents: 10" in block_a
 
 
 def test_unit_filter_below_k_is_refused_not_hidden():
     data = frame(people("Sales", 2, enps=9) + people("Ops", 8, enps=9))
-    with pytest.raises(GroupTooSmall) as caught:
+    with pytest.raises(AnonymityError) as caught:
         compute_wave_results(data, DEFINITION, k=5, unit="Sales")
     assert "2" not in str(caught.value)
     with pytest.raises(GroupTooSmall):
@@ -170,13 +172,15 @@ def test_unit_filter_below_k_is_refused_not_hidden():
 def test_unit_filter_includes_sub_units():
     data = frame(people("Sales", 2, enps=10) + people("Sales North", 2, enps=10)
                  + people("Sales South", 2, enps=0) + people("Ops", 8, enps=0))
-    units = {"Sales": ["Sales", "Sales North", "Sales South"], "Sales North": ["Sales North"]}
-    results = compute_wave_results(data, DEFINITION, k=5, unit="Sales", units=units)
+    parents = {"Sales": None, "Sales North": "Sales", "Sales South": "Sales", "Ops": None}
+    results = compute_wave_results(data, DEFINITION, k=5, unit="Sales", parents=parents)
     assert results.respondents == 6 and results.unit == "Sales"
     assert results.question("enps").result.promoters == 4 and results.question("enps").n == 6
-    assert [u.unit for u in results.by_unit] == ["Sales", "Sales North", "Sales South"]
+    assert [(u.unit, u.suppressed) for u in results.by_unit] == [("Sales North", True), ("Sales South", True)]
     assert "Sales and its sub-units" in results_to_table(results, DEFINITION, "en")
-    with pytest.raises(GroupTooSmall):  # without the tree, only "Sales" itself (2 people)
+    overall = compute_wave_results(data, DEFINITION, k=5, parents=parents)
+    assert overall.unit_result("Sales").respondents == 6  # a by-unit row is the unit with its sub-units
+    with pytest.raises(AnonymityError):  # without the tree, only "Sales" itself (2 people)
         compute_wave_results(data, DEFINITION, k=5, unit="Sales")
 
 
@@ -196,16 +200,33 @@ def test_complementary_suppression_not_needed_when_hidden_units_reach_k():
     assert {u.unit: u.suppressed for u in results.by_unit} == {"A": False, "B": False, "C": True, "D": True}
 
 
-@pytest.mark.parametrize("sizes, already, hidden", [
-    ({"A": 10, "B": 6, "C": 2}, 0, {"B", "C"}),
-    ({"A": 10, "B": 6, "C": 7}, 0, set()),
-    ({"A": 10, "B": 3, "C": 2}, 0, {"B", "C"}),
-    ({"A": 10, "B": 6}, 2, {"B"}),
-    ({"A": 6, "B": 6}, 1, {"A"}),  # tie on size: by name
-    ({"A": 3, "B": 1}, 0, {"A", "B"}),
-])
-def test_complementary_suppression_helper(sizes, already, hidden):
-    assert complementary_suppression(sizes, 5, already_hidden=already) == hidden
+def test_a_filter_whose_difference_from_the_whole_would_be_below_k_is_refused():
+    # the issue's minimal case: A has 5 people, B 1, both under Org; k = 5
+    data = frame(people("A", 5, enps=10) + people("B", 1, enps=0))
+    parents = {"Org": None, "A": "Org", "B": "Org"}
+    overall = compute_wave_results(data, DEFINITION, k=5, parents=parents)
+    assert overall.respondents == 6 and overall.unit_result("A").suppressed and overall.unit_result("B").suppressed
+    with pytest.raises(AnonymityError) as caught:
+        compute_wave_results(data, DEFINITION, k=5, unit="A", parents=parents)
+    assert "1" not in str(caught.value) and "6" not in str(caught.value)
+
+
+def test_units_are_listed_whether_or_not_anyone_answered():
+    data = frame(people("A", 6, enps=9) + people("B", 5, enps=3))
+    audience = {"A": 8, "B": 5, "C": 1, "D": 6}
+    results = compute_wave_results(data, DEFINITION, k=5, parents={u: None for u in audience}, audience=audience)
+    assert [(u.unit, u.suppressed) for u in results.by_unit] == [("A", False), ("B", False), ("C", True), ("D", True)]
+
+
+def test_cells_along_a_tree_are_each_zero_or_at_least_k():
+    parents = {"Org": None, "A": "Org", "A1": "A", "A2": "A", "B": "Org"}
+    respondents = {"A1": 6, "A2": 2, "A": 0, "B": 1, "Org": 4}
+    audit = ScopeAudit(k=5, k_comments=10, parents=parents, members={**respondents, "A": 6}, respondents=respondents,
+                       answered={}, text_questions=())
+    sizes = sorted(sum(respondents[a] for a in region) for region in audit.cells.regions.values())
+    assert sizes == [6, 7] and all(size == 0 or size >= 5 for size in sizes)
+    assert audit.scope_shown(audit.atoms_of("A1")) and audit.scope_shown(audit.atoms_of(None))
+    assert not audit.scope_shown(audit.atoms_of("A"))  # A minus A1 would be A2's 2 and A's 6 who did not answer
 
 
 def test_complementary_suppression_per_question_across_units():
@@ -217,6 +238,8 @@ def test_complementary_suppression_per_question_across_units():
     cells = {(u.unit, q.question_id): q for u in results.by_unit for q in u.questions}
     assert cells[("A", "clarity")].suppressed and cells[("B", "clarity")].suppressed
     assert cells[("A", "enps")].n == 10 and cells[("B", "enps")].n == 6
+    block_a = results_to_table(results, DEFINITION, "en").split("Unit: A")[1].split("Unit: B")[0]
+    assert "suppressed (fewer than 5 respondents here, or between it and another group shown)" in block_a
 
 
 # --- comments -----------------------------------------------------------------
@@ -230,16 +253,19 @@ def test_comments_hidden_below_k():
     assert not any(line.strip() in {"- x", "- y", "- z", "- w"} for line in table.splitlines())
 
 
-def test_comments_shown_sorted_at_k():
-    written = ["more time", "better tools", "fewer meetings", "clear owners", "  agile budget "]
-    data = frame(people("A", 5, enps=9, comment=written))
-    results = compute_wave_results(data, DEFINITION, k=5)
-    expected = ["agile budget", "better tools", "clear owners", "fewer meetings", "more time"]
-    assert results_to_dict(results)["comments"] == [
-        {"question_id": "comment", "suppressed": False, "n": 5, "texts": expected}]
-    table = results_to_table(results, DEFINITION, "en")
-    positions = [table.index(f"- {text}") for text in expected]
-    assert positions == sorted(positions)
+def test_comments_need_k_comments_and_come_in_a_random_order():
+    written = ["more time", "better tools", "fewer meetings", "clear owners", "  agile budget ", "a", "b", "c", "d"]
+    nine = frame(people("A", 9, enps=9, comment=written))
+    assert compute_wave_results(nine, DEFINITION, k=5).comments[0].suppressed  # 9 < k_comments = 10
+    assert not compute_wave_results(nine, DEFINITION, k=5, k_comments=9).comments[0].suppressed
+    with_ten = frame(people("A", 10, enps=9, comment=written + ["e"]))
+    orders = {compute_wave_results(with_ten, DEFINITION, k=5).comments[0].texts for _ in range(20)}
+    expected = sorted(["more time", "better tools", "fewer meetings", "clear owners", "agile budget",
+                       "a", "b", "c", "d", "e"])
+    assert all(sorted(order) == expected for order in orders) and len(orders) > 1
+    six = frame(people("A", 6, enps=9, comment=written[:6]))
+    assert not compute_wave_results(six, DEFINITION, k=5, k_comments=3).comments[0].suppressed  # max(k, 3) = 5 <= 6
+    assert results_to_dict(compute_wave_results(with_ten, DEFINITION, k=5))["comments"][0]["n"] == 10
 
 
 # --- maturity -----------------------------------------------------------------
@@ -392,10 +418,10 @@ def test_no_figures_for_fewer_than_k_and_hidden_units_total_zero_or_k(respondent
         assert sum(sizes.values()) < k and "by_unit" not in as_dict
         return
     assert as_dict["respondents"] == sum(sizes.values())
-    hidden = [u["unit"] for u in as_dict["by_unit"] if u["suppressed"]]
-    hidden_total = sum(sizes[name] for name in hidden)
+    shown_units = [u["unit"] for u in as_dict["by_unit"] if not u["suppressed"]]
+    hidden_total = sum(sizes.values()) - sum(sizes[name] for name in shown_units)
     assert hidden_total == 0 or hidden_total >= k
-    assert {u["unit"] for u in as_dict["by_unit"]} == set(sizes)
+    assert {u["unit"] for u in as_dict["by_unit"]} == set(sizes) - {""}  # "" is no unit
     for index, question in enumerate(as_dict["questions"]):
         if question["suppressed"]:
             continue
