@@ -55,6 +55,7 @@ BUTTONS: dict[str, Callable] = {
     "survey.goto": surveying.on_goto,
     "survey.change": surveying.on_change,
     "survey.text": surveying.on_text_button,
+    "survey.keep": surveying.on_keep,
 }
 FORMS: dict[str, Callable] = {
     "friction.report": reporting.on_report_form,
