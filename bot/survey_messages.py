@@ -43,8 +43,7 @@ def _anonymity_note(wave: WaveView, _: Translate) -> str:
 
 
 def answer_label(question: Question, value, _: Translate) -> str:
-    if value is None:
-        return _("skipped")
+    """The label of one option of a scale (never used to show a person's own answer back)."""
     if question.type == "likert":
         return f"{value} – {_(LIKERT_LABELS[int(value)])}"
     if question.type == "nps":
