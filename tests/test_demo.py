@@ -39,6 +39,22 @@ def test_surveys_are_answered_and_their_results_posted_with_n(english):
     assert "Thank you: Working-conditions pulse" in people and "Reminder: " in people
 
 
+def test_written_comments_are_kept_and_each_person_gets_one_survey_message_per_wave(english):
+    from sqlalchemy import create_engine, text
+
+    from app.demo_surveys import REASONS
+
+    engine = create_engine(f"sqlite:///{english / 'xgov.db'}")
+    with engine.connect() as connection:
+        comments = connection.execute(text("SELECT count(*) FROM survey_answers WHERE value_text IS NOT NULL")).scalar()
+        completed = connection.execute(text("SELECT count(*) FROM survey_responses WHERE completed")).scalar()
+    engine.dispose()
+    assert comments > 0  # a written comment is no longer skipped away by a stale button
+    people = [p.read_text(encoding="utf-8") for p in (english / "people").iterdir()]
+    assert sum(p.count("== Thank you: ") for p in people) == completed  # one summary per answered wave
+    assert not any(reason in p for p in people for reason in REASONS["en"])  # answers are not repeated to people
+
+
 def test_the_demo_writes_and_posts_the_weekly_digest(english):
     digest = (english / "digest.md").read_text(encoding="utf-8")
     assert digest.startswith("# Governance digest 2026-W06")
