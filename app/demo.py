@@ -18,6 +18,7 @@ from app.kpi_import import import_kpis
 from app.demo_data import DECLINE_REASONS, NO_CHANGE_REASONS, POLICIES
 from app.demo_org import DemoOrg, build_org
 from app.demo_surveys import DemoSurveys
+from bot.services.channels import set_channel
 from app.transcript import write_transcripts
 from bot.app import XgovBot
 from bot.clock import SimulatedClock
@@ -200,6 +201,8 @@ def run_demo(options: DemoOptions) -> str:
     rng = random.Random(options.seed)
     with db.unit_of_work() as session:
         org = build_org(session, rng, options.employees, options.lang)
+        # The governance channel speaks the demo's language, also to a console session started later.
+        set_channel(session=session, name=settings.governance_channel, locale=options.lang)
     world = DemoWorld(options, bot, port, clock, org, rng)
     world.register_policies()
     for week in range(options.weeks):

@@ -22,6 +22,7 @@ from bot.messages import Form, Image, Message, MessageRef
 from bot.outbox import codec, store
 from bot.outbox.store import Outgoing
 from bot.ports import ChatPort, Unreachable
+from bot.services.channels import channel_locale
 from bot.services.directory import PersonView, normalise_email, recipients_settings
 from bot.services.quiet_hours import working_time
 
@@ -76,12 +77,31 @@ class Turn:
                                     if self.scheduled else self.now)
             self._queue_json(store.USER, email, payloads[locale], not_before=not_before[zone])
 
-    def post_to_governance(self, build: MessageBuilder) -> None:
-        self.post(self.settings.governance_channel, self.settings.default_locale, build)
+    def post_to_governance(self, build: MessageBuilder, *, key: str = "") -> None:
+        """Post to the governance channel in the language set for it where it was set (else the workspace's).
+        A `key` names the post, so that :meth:`update_governance_post` can change it later."""
+        self.post(self.settings.governance_channel, self._governance_locale(), build, key=key)
 
-    def post(self, channel: str, locale: str, build: MessageBuilder) -> None:
+    def update_governance_post(self, key: str, build: MessageBuilder) -> None:
+        """Change the governance post named `key`: one still waiting is rewritten before it goes out; a sent
+        one is updated in place. (A post being sent at this very moment keeps its first version.)"""
+        posted = store.find_by_key(session=self.session, key=key)
+        if posted is None:
+            return
+        message = codec.message_to_dict(build(translator(self._governance_locale())))
+        if posted.status == store.PENDING:
+            posted.payload = _json(message)
+        elif posted.status == store.SENT and posted.sent_ref:
+            self._queue(store.UPDATE, posted.sent_ref, message)
+
+    def _governance_locale(self) -> str:
+        return channel_locale(session=self.session, name=self.settings.governance_channel,
+                              default=self.settings.default_locale)
+
+    def post(self, channel: str, locale: str, build: MessageBuilder, *, key: str = "") -> None:
         """Post to a named channel in that channel's language."""
-        self._queue(store.CHANNEL, channel, codec.message_to_dict(build(translator(locale))))
+        payload = _json(codec.message_to_dict(build(translator(locale))))
+        self._queue_json(store.CHANNEL, channel, payload, not_before=self.now, key=key)
 
     def upload(self, channel: str, image: Image, comment: str = "") -> None:
         self._queue(store.UPLOAD, channel, {"image": codec.image_to_dict(image), "comment": comment})
@@ -102,8 +122,8 @@ class Turn:
     def _queue(self, operation: str, target: str, payload: dict) -> None:
         self._queue_json(operation, target, _json(payload), not_before=self.now)
 
-    def _queue_json(self, operation: str, target: str, payload: str, *, not_before: datetime) -> None:
-        key = f"{_short(self.batch)}:{len(self._queued)}"
+    def _queue_json(self, operation: str, target: str, payload: str, *, not_before: datetime, key: str = "") -> None:
+        key = key or f"{_short(self.batch)}:{len(self._queued)}"
         self._queued.append(Outgoing(key, operation, target, payload, not_before))
 
     def store_outbox(self) -> int:

@@ -31,6 +31,12 @@ def governance_channels(*, session: Session, settings: Settings) -> list[Channel
     return [ChannelView(r.name, r.locale, r.digest_weekday, r.digest_hour, r.timezone) for r in rows]
 
 
+def channel_locale(*, session: Session, name: str, default: str) -> str:
+    """The language set for a channel (`xgov channel set NAME --channel-lang`), else the workspace's."""
+    locale = session.scalar(select(GovernanceChannel.locale).where(GovernanceChannel.name == name.strip().lstrip("#")))
+    return locale or default
+
+
 def check_weekly_time(weekday: str, hour: int, timezone: str) -> None:
     """A day of the week, an hour and a time zone as a person gives them; a refusal says which is wrong."""
     if weekday not in WEEKDAYS:
