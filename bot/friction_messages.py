@@ -121,7 +121,7 @@ def triage_queue_message(items: list[GovernanceFrictionView], total: int, _: Tra
     buttons = tuple(Button(_("Triage F-{id}", id=item.id), "triage.open", str(item.id)) for item in items)
     return Message(
         header=_("Triage queue"),
-        text=_("{shown} of {total} reports wait for triage, oldest first.", shown=len(items), total=total),
+        text=_("Waiting for triage: {total}; shown here: {shown}, oldest first.", shown=len(items), total=total),
         fields=fields, buttons=buttons,
         context=_("Or type /xgov assign F-12 P-3 [owner e-mail]."),
     )

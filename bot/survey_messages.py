@@ -1,7 +1,7 @@
 """Messages of answering a survey in chat: invitation, one question at a time, summary."""
 from __future__ import annotations
 
-from bot.errors import N_
+from bot.errors import N_, NP_
 from bot.i18n import Translate
 from bot.messages import Button, Choices, Field, Form, FormField, Message, Option
 from bot.services.survey_waves import WaveView
@@ -39,7 +39,8 @@ def invitation(wave: WaveView, _: Translate, *, reminder: bool = False) -> Messa
 def _anonymity_note(wave: WaveView, _: Translate) -> str:
     if wave.anonymity == "identified":
         return _("This survey is not anonymous: the governance team sees who answered what.")
-    return _("Your answers are anonymous: results are shown only for groups of at least {k} people.", k=wave.k)
+    return _(NP_("Your answers are anonymous: results are shown only for groups of at least {n} person.",
+                  "Your answers are anonymous: results are shown only for groups of at least {n} people."), n=wave.k)
 
 
 def answer_label(question: Question, value, _: Translate) -> str:

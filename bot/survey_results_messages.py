@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.errors import N_
+from bot.errors import N_, NP_
 from bot.i18n import Translate
 from bot.messages import Field, Message
 from surveys import SurveyDefinition, stage_for
@@ -65,8 +65,8 @@ def _evidence_text(evidence: DataEvidence, _: Translate) -> str:
     return (_("What the data says:") + "\n"
             + _("1. NPS and eNPS move together: {answer} (needs customer NPS and two eNPS waves)",
                 answer=word(evidence.together)) + "\n"
-            + _("2. No informal workarounds: {answer} ({share} of {n} tagged reports in the last 90 days are manual "
-                "workarounds; the threshold is 10%)", answer=word(evidence.no_workarounds), share=share,
+            + _("2. No informal workarounds: {answer} (manual workarounds among the tagged reports of the last 90 days: "
+                "{share} of {n}; the threshold is 10%)", answer=word(evidence.no_workarounds), share=share,
                 n=evidence.tagged_reports))
 
 
@@ -75,7 +75,8 @@ def results_message(results: WaveResults, definition: SurveyDefinition, _: Trans
     title = _text(definition.title, _)
     if results.suppressed:
         return Message(header=_("Results: {title}", title=title),
-                       text=_("Fewer than {k} people answered, so nothing is shown.", k=results.k))
+                       text=_(NP_("Fewer than {n} person answered, so nothing is shown.",
+                            "Fewer than {n} people answered, so nothing is shown."), n=results.k))
     questions = {q.id: q for q in definition.questions}
     fields = [Field(_text(questions[q.question_id].text, _)[:150], question_figure(q, _) + _change_note(results, q.question_id, _))
               for q in results.questions if definition.kind != "maturity"]

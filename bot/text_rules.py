@@ -1,7 +1,7 @@
 """What user text may contain. Text that passes is stored exactly as typed."""
 from __future__ import annotations
 
-from bot.errors import N_, UserError
+from bot.errors import N_, NP_, UserError
 
 MAX_REPORT_CHARS = 3000
 MAX_REASON_CHARS = 2000
@@ -14,8 +14,9 @@ def check_free_text(text: str, *, limit: int, empty_msgid: str) -> str:
         raise UserError(empty_msgid)
     if len(text) > limit:
         raise UserError(
-            N_("That text has {length} characters; the limit is {limit}. Shorten it and send it again."),
-            length=len(text),
+            NP_("That text has {n} character; the limit is {limit}. Shorten it and send it again.",
+                "That text has {n} characters; the limit is {limit}. Shorten it and send it again."),
+            n=len(text),
             limit=limit,
         )
     if "\x00" in text:

@@ -16,6 +16,7 @@ from bot.digest.texts import experience_label, kind_label, kpi_label, num, signa
 from bot.i18n import translator
 from bot.survey_results_messages import VERDICTS
 from surveys import stage_for
+from bot.errors import NP_
 
 DASH = "–"
 
@@ -43,7 +44,7 @@ class View:
 
     def hidden_text(self) -> str:
         _ = self._
-        return _("Hidden: fewer than {k} answered", k=self.k)
+        return _(NP_("Hidden: fewer than {n} answer", "Hidden: fewer than {n} answers"), n=self.k)
 
     def hidden(self) -> str:
         return f'<span class="hidden-figure">{self.esc(self.hidden_text())}</span>'

@@ -23,9 +23,9 @@ SIGNAL_TEXTS = {
     "complaints_with_workarounds": N_("{area}: complaints rose from {complaints_prior} to {complaints_recent} in four "
                                       "weeks, and so did workaround reports, from {workarounds_prior} to "
                                       "{workarounds_recent}."),
-    "owner_overdue": N_("{area}: {overdue} of the open assignments ({open}) are overdue."),
-    "barrier_growing": N_("Recurring barrier growing: {area} had {recent} reports in the last four weeks, "
-                          "{prior} in the four before."),
+    "owner_overdue": N_("{area}: overdue assignments {overdue}, open {open}."),
+    "barrier_growing": N_("Recurring barrier growing: {area}: reports in the last four weeks {recent}, "
+                          "in the four before {prior}."),
 }
 UNTAGGED_LABEL = N_("Not tagged")
 

@@ -80,7 +80,7 @@ def _wave_jobs(wave: SurveyWave) -> list[JobSpec]:
     jobs = [JobSpec(f"wave:{wave.id}:close", (N_("closing survey round {wave}"), {"wave": wave.id}),
                     At(wave.closes_at), partial(_close_wave, wave.id), timedelta(days=365))]
     for n, moment in enumerate(reminder_times(wave.opens_at, wave.closes_at, wave.max_reminders), start=1):
-        jobs.append(JobSpec(f"wave:{wave.id}:remind:{n}", (N_("reminder {n} of survey round {wave}"),
+        jobs.append(JobSpec(f"wave:{wave.id}:remind:{n}", (N_("wave {wave}: reminder {n}"),
                                                              {"n": n, "wave": wave.id}),
                             At(moment), partial(_remind, wave.id), wave.closes_at - moment))
     return jobs

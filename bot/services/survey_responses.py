@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, UserError
+from bot.errors import N_, NP_, UserError
 from bot.services.directory import get_person
 from bot.services.survey_waves import WaveView, get_wave
 from storage.models import OrgUnit, Person, SurveyAnswer, SurveyResponse, WaveRecipient
@@ -25,7 +25,8 @@ ANSWER_ERRORS = {
     "not_a_number": N_("The answer must be a whole number."),
     "out_of_range": N_("The answer must be between {min} and {max}."),
     "not_yes_no": N_("Answer yes or no."),
-    "too_long": N_("That answer has {length} characters; the limit is {max}."),
+    "too_long": NP_("That answer has {n} character; the limit is {max}.",
+                    "That answer has {n} characters; the limit is {max}."),
 }
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, UserError
+from bot.errors import N_, NP_, UserError
 from bot.services import survey_responses as responses
 from bot.services import survey_waves as waves
 from bot.services.directory import unit_tree
@@ -22,8 +22,9 @@ def wave_results(*, session: Session, wave_id: int, unit: str | None = None) -> 
     try:
         return _compute(session, wave_id, wave, unit=unit, units=units, previous=previous), wave.definition
     except GroupTooSmall as problem:
-        raise UserError(N_("Fewer than {k} people answered in {unit}; that filter is refused so that nobody "
-                           "can be singled out."), k=wave.k, unit=unit) from problem
+        raise UserError(NP_("Fewer than {n} person answered in {unit}; that filter is refused so that nobody "
+                            "can be singled out.", "Fewer than {n} people answered in {unit}; that filter is refused "
+                            "so that nobody can be singled out."), n=wave.k, unit=unit) from problem
 
 
 def _compute(session: Session, wave_id: int, wave, *, unit, units, previous=None) -> WaveResults:

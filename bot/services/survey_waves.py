@@ -8,7 +8,7 @@ from functools import lru_cache
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, UserError
+from bot.errors import N_, NP_, UserError
 from bot.services.directory import unit_and_descendants
 from storage.models import OrgUnit, Person, PersonRole, SurveyRecord, SurveyResponse, SurveyWave, WaveRecipient
 from surveys import SurveyDefinition, SurveyDefinitionError, ThresholdTooLow, load_definition, validate_k
@@ -124,7 +124,9 @@ def send_wave(*, session: Session, key: str, audience: str, now: datetime, days:
     record = _record(session, key)
     people = audience_emails(session=session, audience=audience, unit=unit)
     if len(people) < k:
-        raise UserError(N_("That audience has {n} people, fewer than k = {k}; nobody's answers could be shown."), n=len(people), k=k)
+        raise UserError(NP_("That audience has {n} person, fewer than k = {k}; nobody's answers could be shown.",
+                            "That audience has {n} people, fewer than k = {k}; nobody's answers could be shown."),
+                        n=len(people), k=k)
     unit_id = session.scalar(select(OrgUnit.id).where(OrgUnit.name == unit)) if unit else None
     wave = SurveyWave(survey_id=record.id, audience=audience, audience_unit_id=unit_id, opens_at=now,
                       closes_at=now + timedelta(days=days), k=k, max_reminders=max_reminders)
