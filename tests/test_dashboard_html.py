@@ -145,11 +145,11 @@ def test_every_figure_carries_its_n():
 def test_a_hidden_figure_shows_fewer_than_k_and_no_n():
     page = render_dashboard(build_digest(), "en", {})
     hidden = row_of(page, "My team is small.")
-    assert "Hidden: fewer than 5 answered" in hidden
+    assert "Hidden: fewer than 5 answers" in hidden
     assert "n =" not in hidden
     diagnostic = row_of(page, "No informal workarounds.")
-    assert "Hidden: fewer than 5 answered" in diagnostic and not re.search(r"\d / \d", diagnostic)
-    assert "Hidden: fewer than 5 answered" in row_of(page, "Measures and indicators")
+    assert "Hidden: fewer than 5 answers" in diagnostic and not re.search(r"\d / \d", diagnostic)
+    assert "Hidden: fewer than 5 answers" in row_of(page, "Measures and indicators")
 
 
 def test_text_from_data_is_escaped_and_the_page_has_no_script():
@@ -179,7 +179,7 @@ def test_a_hidden_kpi_reading_and_a_first_maturity_wave():
     first_wave = replace(build_digest().maturity, previous_wave_id=None, previous_overall=None)
     page = render_dashboard(build_digest(business=(hidden_kpi,), maturity=first_wave), "en", {})
     row = row_of(page, "Staff turnover")
-    assert "Hidden: fewer than 5 answered" in row and "n =" not in row and "Call centre" in row
+    assert "Hidden: fewer than 5 answers" in row and "n =" not in row and "Call centre" in row
     assert "No earlier maturity wave to compare with." in page
     assert "The previous wave" not in page
 
@@ -206,7 +206,7 @@ def test_signals_are_sentences():
     signals = page[page.index('<section id="signals"'):page.index('<section id="ex"')]
     assert signals.count("<li>") == 3
     assert "6.5" in signals and "8.2" in signals
-    assert "&lt;!channel&gt; Ann &amp; Bob: 3 of the open assignments (7) are overdue." in signals
+    assert "&lt;!channel&gt; Ann &amp; Bob: overdue assignments 3, open 7." in signals
     assert "P-7 &lt;script&gt;" in signals
 
 
