@@ -29,11 +29,11 @@ def question_figure(result: QuestionResult, _: Translate) -> str:
         return _("hidden: fewer than k respondents")
     scored = result.result
     if result.type == "nps":
-        return _("{score:+.0f} (95% CI {low:+.0f} to {high:+.0f}) · promoters {p}, passives {m}, detractors {d} · n = {n}",
+        return _("{score:+.0f} (95% interval {low:+.0f} to {high:+.0f}) · promoters {p}, passives {m}, detractors {d} · n = {n}",
                  score=scored.score, low=scored.ci_low, high=scored.ci_high, p=scored.promoters, m=scored.passives,
                  d=scored.detractors, n=result.n)
     if result.type == "likert":
-        return _("mean {mean:.2f} · top-2 box {top:.0f}% · n = {n}", mean=scored.mean, top=scored.top2_box, n=result.n)
+        return _("mean {mean:.2f} · agree (4-5) {top:.0f}% · n = {n}", mean=scored.mean, top=scored.top2_box, n=result.n)
     if result.type == "yes_no":
         return _("yes {yes} · no {no} · n = {n}", yes=scored.yes, no=scored.no, n=result.n)
     return _("comments: {n}", n=result.n)

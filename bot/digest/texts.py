@@ -69,7 +69,7 @@ def survey_figure_text(figure: SurveyFigure, _: Translate) -> str:
         text += " · " + _("95% interval {low} to {high}", low=num(figure.ci[0], _, digits, signed=signed),
                           high=num(figure.ci[1], _, digits, signed=signed))
     if figure.top2_box is not None:
-        text += " · " + _("agree {share}%", share=num(figure.top2_box, _, 0))
+        text += " · " + _("agree (4-5) {share}%", share=num(figure.top2_box, _, 0))
     change = change_text(figure.change, _, digits or 0)
     return text + (" · " + change if change else "")
 

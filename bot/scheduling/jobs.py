@@ -77,7 +77,7 @@ def reminder_times(opens_at: datetime, closes_at: datetime, count: int) -> list[
 
 
 def _wave_jobs(wave: SurveyWave) -> list[JobSpec]:
-    jobs = [JobSpec(f"wave:{wave.id}:close", (N_("closing survey round {wave}"), {"wave": wave.id}),
+    jobs = [JobSpec(f"wave:{wave.id}:close", (N_("closing wave {wave}"), {"wave": wave.id}),
                     At(wave.closes_at), partial(_close_wave, wave.id), timedelta(days=365))]
     for n, moment in enumerate(reminder_times(wave.opens_at, wave.closes_at, wave.max_reminders), start=1):
         jobs.append(JobSpec(f"wave:{wave.id}:remind:{n}", (N_("wave {wave}: reminder {n}"),

@@ -143,7 +143,7 @@ def get_wave(*, session: Session, wave_id: int) -> WaveView:
         select(SurveyWave, SurveyRecord).join(SurveyRecord, SurveyRecord.id == SurveyWave.survey_id).where(SurveyWave.id == wave_id)
     ).first()
     if row is None:
-        raise UserError(N_("There is no survey round {id}."), id=wave_id)
+        raise UserError(N_("There is no wave {id}."), id=wave_id)
     wave, record = row
     return WaveView(id=wave.id, survey_key=record.key, definition=definition_of(record), anonymity=record.anonymity,
                     opens_at=wave.opens_at, closes_at=wave.closes_at, closed=wave.closed_at is not None, k=wave.k,
@@ -153,7 +153,7 @@ def get_wave(*, session: Session, wave_id: int) -> WaveView:
 def close_wave(*, session: Session, wave_id: int, now: datetime) -> WaveView:
     wave = session.get(SurveyWave, wave_id)
     if wave is None:
-        raise UserError(N_("There is no survey round {id}."), id=wave_id)
+        raise UserError(N_("There is no wave {id}."), id=wave_id)
     if wave.closed_at is None:
         wave.closed_at = now
     return get_wave(session=session, wave_id=wave_id)
