@@ -40,6 +40,6 @@ def demo_kpi_csv(start: date, weeks: int, units: tuple[str, ...], seed: int) -> 
             rising = position == 0 and index >= total - 4
             rows.append(f"{day},complaints,{_poisson(rng, 14 if rising else 6)},{unit},")
         if day.day <= 7:  # the first week of a month
-            rows.append(f"{day},churn,{2.1 + rng.uniform(-0.2, 0.2):.2f},%,")  # monthly, percent of customers
-            rows.append(f"{day},staff_turnover,{1.1 + 0.5 * progress + rng.uniform(-0.1, 0.1):.2f},%,")
+            rows.append(f"{day},churn,{2.1 + rng.uniform(-0.2, 0.2):.2f},,")
+            rows.append(f"{day},staff_turnover,{1.1 + 0.5 * progress + rng.uniform(-0.1, 0.1):.2f},,")
     return "\n".join(rows) + "\n"

@@ -14,8 +14,8 @@ KPI_LABELS = {
     "csat": N_("Customer satisfaction (CSAT)"),
     "ces": N_("Customer effort (CES)"),
     "complaints": N_("Complaints"),
-    "churn": N_("Customer churn"),
-    "staff_turnover": N_("Staff turnover"),
+    "churn": N_("Customer churn (%)"),
+    "staff_turnover": N_("Staff turnover (%)"),
 }
 SIGNAL_TEXTS = {
     "nps_up_enps_down": N_("Customer NPS rose by {nps_delta} while eNPS fell by {enps_delta}: are customers being "
