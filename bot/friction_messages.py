@@ -1,7 +1,7 @@
 """Messages and forms of the friction lifecycle, built in the recipient's language."""
 from __future__ import annotations
 
-from bot.i18n import Translate
+from bot.i18n import Translate, local_time
 from bot.labels import (
     EXPERIENCE_LABELS,
     FLAG_LABELS,
@@ -168,7 +168,7 @@ def assignment_message(view: OwnerFrictionView, _: Translate) -> Message:
 
 
 def _owner_fields(view: OwnerFrictionView, _: Translate) -> tuple[Field, ...]:
-    due = view.due_at.strftime("%Y-%m-%d") if view.due_at else "-"
+    due = local_time(view.due_at, _, with_time=False) if view.due_at else "-"
     return (Field(_("Policy"), view.policy_title or "-"), Field(_("Due"), due)) + _tag_fields(view, _)
 
 

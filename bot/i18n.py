@@ -6,6 +6,8 @@ translates them. The .po files are read directly, so no compile step is needed.
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import re
 import string
 from functools import lru_cache
@@ -46,7 +48,7 @@ def _catalog(locale: str) -> NullTranslations:
     return Translations(buffer, domain=DOMAIN)
 
 
-def translator(locale: str) -> Translate:
+def translator(locale: str, zone: str | None = None) -> Translate:
     """Return ``_(msgid, **params)`` for a locale: translated, then formatted. A msgid made with
     ``NP_(singular, plural)`` takes the count as ``n`` and picks the catalog's plural form for it.
     Whole numbers among the params are written the locale's way (Babel: 10 000 in Polish)."""
@@ -60,6 +62,7 @@ def translator(locale: str) -> Translate:
         return _NumberFormatter(locale).format(text, **params) if params else text
 
     _.locale = locale  # builders use it to pick a definition's PL or EN text
+    _.zone = zone  # the reader's time zone (a person's, a channel's): local_time() writes times in it
     return _
 
 
@@ -97,6 +100,19 @@ def format_number(value: float, locale: str, *, decimals: str | int | None = Non
     if sign == "+" and value > 0 and not text.startswith("+"):
         text = "+" + text
     return text + ("%" if percent else "")
+
+
+def local_time(moment: datetime, _: Translate, *, with_time: bool = True) -> str:
+    """A moment as the reader reads it: in their time zone (UTC when the builder was given none)."""
+    local = moment.astimezone(_zone(getattr(_, "zone", None)))
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}" if with_time else f"{local:%Y-%m-%d}"
+
+
+def _zone(name: str | None) -> tzinfo:
+    try:
+        return ZoneInfo(name) if name else timezone.utc
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
 
 
 def catalog_messages(locale: str) -> dict[str, str]:

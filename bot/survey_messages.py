@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.errors import N_, NP_
-from bot.i18n import Translate
+from bot.i18n import Translate, local_time
 from bot.messages import Button, Choices, Field, Form, FormField, Message, Option
 from bot.services.survey_waves import WaveView
 from surveys import Question
@@ -30,7 +30,7 @@ def invitation(wave: WaveView, _: Translate, *, reminder: bool = False) -> Messa
         header=header,
         text=intro,
         fields=(Field(_("Questions"), str(len(definition.questions))),
-                Field(_("Open until"), wave.closes_at.strftime("%Y-%m-%d %H:%M UTC"))),
+                Field(_("Open until"), local_time(wave.closes_at, _))),
         buttons=(Button(_("Start"), "survey.start", str(wave.id), "primary"),),
         context=_anonymity_note(wave, _),
     )
@@ -121,7 +121,7 @@ def summary(wave: WaveView, token: str, step: int, answers: dict, _: Translate) 
     )
     return Message(
         header=_("Thank you: {title}", title=_text(wave.definition.title, _)),
-        text=_("Your answers are saved. You can change them until {date}.", date=wave.closes_at.strftime("%Y-%m-%d")),
+        text=_("Your answers are saved. You can change them until {date}.", date=local_time(wave.closes_at, _)),
         fields=fields,
         buttons=(Button(_("Change an answer"), "survey.change", f"{token}|{step}"),),
         context=_anonymity_note(wave, _),

@@ -52,7 +52,8 @@ class Turn:
 
     @property
     def _(self) -> Translate:
-        return translator(self.locale)
+        zone = (self.actor.timezone if self.actor else None) or self.settings.timezone
+        return translator(self.locale, zone)
 
     def reply(self, build: MessageBuilder) -> None:
         self._queue(store.USER, self.actor.email, codec.message_to_dict(build(self._)))
@@ -63,19 +64,20 @@ class Turn:
 
     def tell_each(self, emails: list[str], build: MessageBuilder) -> None:
         """Send the same message to each of these people, each in their own language (after their
-        quiet hours, from a job): one query for all of them, the message built once per language."""
+        quiet hours, from a job): one query for all of them, the message built once per language and time zone."""
         known = recipients_settings(session=self.session, emails=emails)
-        payloads: dict[str, str] = {}
+        payloads: dict[tuple[str, str | None], str] = {}
         not_before: dict[str | None, datetime] = {}
         for email in emails:
             locale, zone = known.get(normalise_email(email), (None, None))
             locale = locale or self.settings.default_locale
-            if locale not in payloads:
-                payloads[locale] = _json(codec.message_to_dict(build(translator(locale))))
+            if (locale, zone) not in payloads:
+                reader = translator(locale, zone or self.settings.timezone)
+                payloads[locale, zone] = _json(codec.message_to_dict(build(reader)))
             if zone not in not_before:
                 not_before[zone] = (working_time(self.settings).next_allowed(self.now, zone or self.settings.timezone)
                                     if self.scheduled else self.now)
-            self._queue_json(store.USER, email, payloads[locale], not_before=not_before[zone])
+            self._queue_json(store.USER, email, payloads[locale, zone], not_before=not_before[zone])
 
     def post_to_governance(self, build: MessageBuilder, *, key: str = "") -> None:
         """Post to the governance channel in the language set for it where it was set (else the workspace's).
@@ -88,7 +90,7 @@ class Turn:
         posted = store.find_by_key(session=self.session, key=key)
         if posted is None:
             return
-        message = codec.message_to_dict(build(translator(self._governance_locale())))
+        message = codec.message_to_dict(build(translator(self._governance_locale(), self.settings.timezone)))
         if posted.status == store.PENDING:
             posted.payload = _json(message)
         elif posted.status == store.SENT and posted.sent_ref:
@@ -100,7 +102,7 @@ class Turn:
 
     def post(self, channel: str, locale: str, build: MessageBuilder, *, key: str = "") -> None:
         """Post to a named channel in that channel's language."""
-        payload = _json(codec.message_to_dict(build(translator(locale))))
+        payload = _json(codec.message_to_dict(build(translator(locale, self.settings.timezone))))
         self._queue_json(store.CHANNEL, channel, payload, not_before=self.now, key=key)
 
     def upload(self, channel: str, image: Image, comment: str = "") -> None:

@@ -170,7 +170,7 @@ def test_response_ids_are_random_not_a_sequence(world):
 
 def test_an_unknown_wave_is_refused_by_name(world):
     world.bot.handle(ButtonAnswer(Actor(EMPLOYEE_EN), "survey.start", "999"))
-    assert "There is no survey round 999." in world.last(EMPLOYEE_EN).text
+    assert "There is no wave 999." in world.last(EMPLOYEE_EN).text
 
 
 def test_someone_not_invited_cannot_start(world):

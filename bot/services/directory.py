@@ -21,6 +21,7 @@ class PersonView:
     roles: frozenset[str]
     org_unit: str | None
     locale_chosen: bool = False
+    timezone: str | None = None  # IANA name; times shown to the person are in it
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
@@ -118,7 +119,7 @@ def _view(session: Session, person: Person, unit_name=_NO_UNIT) -> PersonView:
         unit = session.get(OrgUnit, person.org_unit_id) if person.org_unit_id else None
         unit_name = unit.name if unit else None
     return PersonView(id=person.id, email=person.email, name=person.name, locale=person.locale, roles=roles,
-                      org_unit=unit_name, locale_chosen=bool(person.locale_chosen))
+                      org_unit=unit_name, locale_chosen=bool(person.locale_chosen), timezone=person.timezone)
 
 
 def set_manager(*, session: Session, email: str, manager_email: str) -> None:

@@ -226,7 +226,7 @@ def test_the_digest_keeps_its_multi_line_fields_whole_and_its_chart_for_upload()
     assert needs_upload(message) and not any(block["type"] == "image" for block in blocks)
     owners = [block for block in blocks if block["type"] == "section" and "text" in block
               and "Owners" in block["text"]["text"]]
-    assert len(owners) == 1 and "&lt;!channel&gt; Ann &amp; Bob: 7 open" in owners[0]["text"]["text"]
+    assert len(owners) == 1 and "&lt;!channel&gt; Ann &amp; Bob: open 7" in owners[0]["text"]["text"]
 
 
 def test_per_item_buttons_get_unique_action_ids_that_parse_back():
