@@ -61,6 +61,14 @@ def test_no_count_is_written_before_a_word_without_a_plural_entry():
     assert offenders == [], "use NP_(singular, plural) with {n}, or write the count as a label: " + "; ".join(offenders)
 
 
+def test_no_polish_translation_writes_a_count_before_a_word_outside_a_plural_entry():
+    from bot.i18n import catalog_messages
+
+    offenders = [string for msgid, string in catalog_messages("pl").items() if isinstance(string, str)
+                 and any(m.group(1) in COUNTS for m in COUNT_BEFORE_WORD.finditer(string))]
+    assert offenders == []
+
+
 def test_every_plural_entry_has_three_polish_forms_and_takes_n():
     entries = plural_msgids()
     assert len(entries) >= 5
