@@ -134,3 +134,15 @@ def test_bad_send_options_are_refused(org, capsys, args, message):
     with pytest.raises(SystemExit):
         xgov(org, "survey", "send", "employee-pulse", *args)
     assert message in capsys.readouterr().err
+
+
+def test_survey_list_shows_wave_ids_and_lang_is_taken_after_the_sub_command(org, capsys):
+    assert xgov(org, "survey", "send", "employee-pulse", "--audience", "everyone", "--k", "3") == 0
+    assert xgov(org, "survey", "send", "enps", "--audience", "everyone", "--k", "3") == 0
+    assert xgov(org, "survey", "close", "1") == 0
+    capsys.readouterr()
+    assert xgov(org, "survey", "list", "--lang", "pl") == 0
+    listed = capsys.readouterr().out
+    assert "Puls zespołu" in listed and "waves: 1\n" in listed and "waves: 2 (open)" in listed
+    assert xgov(org, "survey", "results", "1", "--lang", "pl") == 0  # --lang after the sub-command
+    assert xgov(org, "survey", "--lang", "pl", "results", "1") == 0  # and before it, as before

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
 from bot.errors import N_, NP_, UserError
@@ -71,11 +71,14 @@ def _parsed(key: str, toml_text: str) -> SurveyDefinition:
     return load_definition(toml_text, source=f"{key}.toml")
 
 
-def list_surveys(*, session: Session) -> list[tuple[SurveyDefinition, str, int]]:
-    """(definition, anonymity, number of waves) of every survey."""
-    query = (select(SurveyRecord, func.count(SurveyWave.id)).outerjoin(SurveyWave, SurveyWave.survey_id == SurveyRecord.id)
-             .group_by(SurveyRecord.id).order_by(SurveyRecord.key))
-    return [(definition_of(record), record.anonymity, waves) for record, waves in session.execute(query)]
+def list_surveys(*, session: Session) -> list[tuple[SurveyDefinition, str, list[tuple[int, bool]]]]:
+    """(definition, anonymity, its waves as (wave id, closed), oldest first) of every survey."""
+    waves: dict[int, list[tuple[int, bool]]] = {}
+    for survey_id, wave_id, closed_at in session.execute(
+            select(SurveyWave.survey_id, SurveyWave.id, SurveyWave.closed_at).order_by(SurveyWave.id)):
+        waves.setdefault(survey_id, []).append((wave_id, closed_at is not None))
+    records = session.scalars(select(SurveyRecord).order_by(SurveyRecord.key))
+    return [(definition_of(record), record.anonymity, waves.get(record.id, [])) for record in records]
 
 
 def set_anonymity(*, session: Session, key: str, mode: str) -> None:
