@@ -42,6 +42,25 @@ def cmd_org_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_org_role(args: argparse.Namespace) -> int:
+    from bot.errors import UserError
+    from bot.services.directory import set_role
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    settings = settings_from(args)
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        with db.unit_of_work() as session:
+            person = set_role(session=session, email=args.email, role=args.role, granted=args.org_command == "grant")
+    except UserError as problem:
+        print(f"Nothing changed: {problem}", file=sys.stderr)
+        return 2
+    print(f"{person.email} now has the roles: {', '.join(sorted(person.roles))}.")
+    return 0
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from adapters.console.chat import ConsoleChat
     from app.wiring import console_bot
@@ -135,6 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
     org_import = org.add_parser("import", help="import people from a CSV file")
     org_import.add_argument("file")
     org_import.set_defaults(func=cmd_org_import)
+    for name, text in (("grant", "give a person a role, e.g. governance_admin"), ("revoke", "take a role away")):
+        role = org.add_parser(name, help=text)
+        role.add_argument("email")
+        role.add_argument("role", help="employee, manager, owner or governance_admin")
+        role.set_defaults(func=cmd_org_role)
 
     chat = commands.add_parser("chat", help="chat with the bot in this terminal as a person")
     chat.add_argument("--as", dest="as_email", required=True, metavar="EMAIL")

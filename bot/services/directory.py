@@ -122,6 +122,20 @@ def _view(session: Session, person: Person, unit_name=_NO_UNIT) -> PersonView:
                       org_unit=unit_name, locale_chosen=bool(person.locale_chosen), timezone=person.timezone)
 
 
+def set_role(*, session: Session, email: str, role: str, granted: bool = True) -> PersonView:
+    """Give a person a role (e.g. make them a governance admin after the import), or take it away."""
+    if role not in ROLES:
+        raise UserError(N_("Unknown role {role}; use one of: {roles}."), role=role, roles=", ".join(ROLES))
+    person = _person_row(session, email)
+    held = session.get(PersonRole, (person.id, role))
+    if granted and held is None:
+        session.add(PersonRole(person_id=person.id, role=role))
+    elif not granted and held is not None:
+        session.delete(held)
+    session.flush()
+    return get_person(session=session, email=person.email)
+
+
 def set_manager(*, session: Session, email: str, manager_email: str) -> None:
     _person_row(session, email).manager_id = _person_row(session, manager_email).id
 
