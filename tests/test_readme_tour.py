@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -74,3 +75,11 @@ def test_the_readme_tour_works_as_written(english, tmp_path):  # noqa: F811
     # The employee is told what changed.
     shown = employee_terminal.type("")
     assert f"What changed after your report {number}" in shown and "Invoices now flow from the CRM" in shown
+
+
+def test_the_readme_command_table_is_one_table():
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| command | what it does |"):].split("\n\n", 1)[0]  # a blank line ends a table
+    for command in ("xgov demo", "xgov survey list", "xgov kpi import", "xgov channel set", "xgov teams package",
+                    "xgov org grant"):
+        assert f"`{command}" in table, command
