@@ -55,6 +55,20 @@ def test_written_comments_are_kept_and_each_person_gets_one_survey_message_per_w
     assert not any(reason in p for p in people for reason in REASONS["en"])  # answers are not repeated to people
 
 
+def test_the_story_follows_one_report_and_one_survey_in_a_few_pages(english):
+    story = (english / "story.md").read_text(encoding="utf-8")
+    assert story.startswith("# The demo in two stories")
+    assert len(story.splitlines()) < 400  # a few pages, not the 3 MB transcript
+    report = story[story.index("## One report, F-"):story.index("## One survey:")]
+    number = re.search(r"## One report, (F-\d+)", report).group(1)
+    for step in (f"Report {number} received", f"New friction report {number}", f"Assigned to you: {number}",
+                 f"What changed after your report {number}"):
+        assert step in report, step
+    survey = story[story.index("## One survey:"):]
+    for step in ("== Thank you: ", "The results, posted when the wave closed:", "== Results: "):
+        assert step in survey, step
+
+
 def test_the_demo_writes_and_posts_the_weekly_digest(english):
     digest = (english / "digest.md").read_text(encoding="utf-8")
     assert digest.startswith("# Governance digest 2026-W06")
