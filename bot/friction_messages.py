@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot.i18n import Translate, local_time
+from bot.text_rules import shorten
 from bot.labels import (
     EXPERIENCE_LABELS,
     FLAG_LABELS,
@@ -20,7 +21,7 @@ EXCERPT_CHARS = 280
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def report_question(_: Translate) -> str:

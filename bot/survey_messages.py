@@ -5,6 +5,7 @@ from bot.errors import N_, NP_
 from bot.i18n import Translate, local_time
 from bot.messages import Button, Choices, Field, Form, FormField, Message, Option
 from bot.services.survey_waves import WaveView
+from bot.text_rules import shorten
 from surveys import Question
 
 LIKERT_LABELS = {1: N_("Strongly disagree"), 2: N_("Disagree"), 3: N_("Neither agree nor disagree"),
@@ -131,13 +132,3 @@ def summary(wave: WaveView, token: str, step: int, answers: dict, _: Translate) 
 def change_menu(wave: WaveView, token: str, step: int, _: Translate) -> Message:
     options = tuple(Option(f"{token}|{step}|{q.id}", shorten(_text(q.text, _), 75)) for q in wave.definition.questions)
     return Message(header=_("Which answer do you want to change?"), choices=Choices("survey.goto", options))
-
-
-def shorten(text: str, width: int) -> str:
-    """At most `width` characters, cut at a word with an ellipsis rather than mid-word."""
-    if len(text) <= width:
-        return text
-    cut = text[:width - 1]
-    if " " in cut:
-        cut = cut[:cut.rindex(" ")]
-    return cut.rstrip(" ,;:-–") + "…"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from bot.errors import N_, NP_
 from bot.i18n import Translate
 from bot.messages import Field, Message
+from bot.text_rules import shorten
 from surveys import SurveyDefinition, stage_for
 from surveys.dimensions import DIMENSIONS
 from surveys.results import QuestionResult, WaveResults
@@ -78,7 +79,7 @@ def results_message(results: WaveResults, definition: SurveyDefinition, _: Trans
                        text=_(NP_("Fewer than {n} person answered, so nothing is shown.",
                             "Fewer than {n} people answered, so nothing is shown."), n=results.k))
     questions = {q.id: q for q in definition.questions}
-    fields = [Field(_text(questions[q.question_id].text, _)[:150], question_figure(q, _) + _change_note(results, q.question_id, _))
+    fields = [Field(shorten(_text(questions[q.question_id].text, _), 150), question_figure(q, _) + _change_note(results, q.question_id, _))
               for q in results.questions if definition.kind != "maturity"]
     fields += _maturity_fields(results, _) + _unit_fields(results, _)
     text = _("Respondents: {n} · results are shown only for groups of at least {k}.", n=results.respondents, k=results.k)

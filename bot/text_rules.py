@@ -42,3 +42,15 @@ def check_reason(text: str) -> str:
 
 def check_title(text: str) -> str:
     return check_free_text(text, limit=MAX_TITLE_CHARS, empty_msgid=N_("A title is needed."))
+
+
+def shorten(text: str, width: int) -> str:
+    """At most `width` characters, cut after a whole word with an ellipsis rather than mid-word
+    (a word longer than the width is cut where it must be)."""
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    ends_a_word = text[width - 1].isspace()
+    if not ends_a_word and " " in cut.strip():
+        cut = cut[:cut.rstrip().rindex(" ")]
+    return cut.rstrip(" ,;:-–") + "…"

@@ -6,6 +6,7 @@ from sqlalchemy import update
 
 from bot.i18n import translator
 from bot.services.channels import set_channel
+from bot.text_rules import shorten
 from storage.models import Person
 from tests.conftest import START
 from tests.test_survey_answering import send
@@ -24,6 +25,15 @@ def test_numbers_in_a_text_follow_the_locale():
     assert translator("pl")(msgid, mean=3.4833, top=48.8, n=12) == "średnia 3,48 · zgadza się (4-5) 49% · n = 12"
     assert translator("en")(msgid, mean=3.4833, top=48.8, n=12) == "mean 3.48 · agree (4-5) 49% · n = 12"
     assert translator("pl")("{value} · n = {n}", value=1.5, n=2026) == "1,5 · n = 2026"  # a year-like int stays
+
+
+@pytest.mark.parametrize("text, width, expected", [
+    ("CX Governance maturity survey", 24, "CX Governance maturity…"),
+    ("short", 24, "short"),
+    ("Nieprzerwanyciągliterbezspacji", 10, "Nieprzerw…"),
+])
+def test_titles_are_cut_after_a_whole_word(text, width, expected):
+    assert shorten(text, width) == expected and len(shorten(text, width)) <= width
 
 
 def test_the_invitation_shows_the_closing_time_in_the_readers_time_zone(world):
