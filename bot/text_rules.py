@@ -50,7 +50,7 @@ def shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     cut = text[:width - 1]
-    ends_a_word = text[width - 1].isspace()
+    ends_a_word = cut[-1:].isspace() or text[width - 1].isspace()
     if not ends_a_word and " " in cut.strip():
         cut = cut[:cut.rstrip().rindex(" ")]
     return cut.rstrip(" ,;:-–") + "…"
