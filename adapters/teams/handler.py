@@ -65,7 +65,8 @@ class XgovTeamsHandler(TeamsActivityHandler):
         if activity.value:
             personal = (activity.conversation.conversation_type or "personal") == "personal"
             message = message_ref_of(activity, to=actor.email if personal else "")
-            event = inbound.submit_event(activity.value, actor, message, delivery=delivery)
+            event = inbound.submit_event(activity.value, actor, message, delivery=delivery,
+                                         conversation=activity.conversation.id if activity.conversation else "")
         else:
             personal = (activity.conversation.conversation_type or "personal") == "personal"
             text = activity.text or "" if personal else TurnContext.remove_recipient_mention(activity) or ""

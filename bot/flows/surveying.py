@@ -122,11 +122,14 @@ def on_text_button(turn: Turn, event: ButtonAnswer) -> None:
 
 def on_text_form(turn: Turn, event: FormSubmission) -> None:
     """A written answer: always accepted while the survey is open (writing again is how it changes)."""
-    token, question_id, where = _split(event.metadata, 3)
+    legacy = event.metadata.count("|") == 1  # a form opened before forms carried their message: token|question
+    token, question_id, where = _split(event.metadata + ("|" if legacy else ""), 3)
     try:
         ref = codec.ref_from_json(where) if where else None
     except (ValueError, KeyError, TypeError, AttributeError):
         raise UserError(N_("That answer could not be read. Use the buttons of the survey message.")) from None
+    if ref is not None and event.conversation and ref.conversation != event.conversation:
+        ref = None  # a card's data names another chat's message: answer in a new message, touch nothing else
     responses.take_step(session=turn.session, token=token, step=None)
     raw = str(event.values.get("answer") or "")
     responses.answer(session=turn.session, token=token, question_id=question_id, raw=raw, now=turn.now)

@@ -242,3 +242,15 @@ def test_a_pulse_with_a_written_comment_updates_one_card_and_old_buttons_change_
     with teams.world.db.unit_of_work() as session:
         comment = session.scalar(select(SurveyAnswer.value_text).where(SurveyAnswer.question_id == "comment"))
     assert comment == "Invoices are retyped by hand"
+    # A card's data is the client's: a form naming a message of another chat (the governance channel's
+    # post) changes that message not at all; the answer is saved and confirmed in a new message.
+    teams.write(EMPLOYEE_EN, "Refunds need three signatures")
+    post = teams.fake.current_activities(GOVERNANCE)[-1]
+    token, question = send["data"][SUBMIT_KEY]["metadata"].split("|")[:2]
+    forged = json.dumps({"conversation": GOVERNANCE, "message_id": post["id"], "extra": {}})
+    data = {**send["data"], SUBMIT_KEY: {**send["data"][SUBMIT_KEY], "metadata": f"{token}|{question}|{forged}"}}
+    teams.post(teams.activity(EMPLOYEE_EN, value={**data, "answer": "Written again"}, replyToId=form["id"]))
+    assert teams.fake.current_activities(GOVERNANCE)[-1] == post
+    assert "Thank you: Team pulse" in activity_text(teams.seen(EMPLOYEE_EN)[-1])
+    with teams.world.db.unit_of_work() as session:
+        assert session.scalar(select(SurveyAnswer.value_text).where(SurveyAnswer.question_id == "comment")) == "Written again"
