@@ -5,7 +5,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from adapters.console.chat import ConsoleChat

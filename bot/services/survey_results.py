@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, NP_, UserError
+from bot.errors import NP_, UserError
 from bot.services import survey_responses as responses
 from bot.services import survey_waves as waves
 from bot.services.directory import unit_tree
