@@ -101,4 +101,7 @@ def test_polish_demo_is_in_polish(tmp_path, capsys):
     assert "## Sygnały" in (out / "digest.md").read_text(encoding="utf-8")
     english_words = re.findall(r"\b(Report|received|Assigned to you|declined by|resolved|Thank you|Owner)\b", text)
     assert english_words == []
+    story = (out / "story.md").read_text(encoding="utf-8")
+    assert story.startswith("# Demonstracja w dwóch historiach") and "## Jedna ankieta: " in story
+    assert re.findall(r"\b(Report|received|Thank you|Results|Between them)\b", story) == []
     assert "reports " in capsys.readouterr().out  # the summary
