@@ -19,9 +19,9 @@ def audit_page(db: Database, _: Translate) -> str:
         verdict = audit_trail.verify(session=session)
         lines = audit_trail.entries(session=session, newest_first=True, limit=SHOWN)
     if verdict.broken_at is None:
-        state = _("The audit trail holds: {n} entries; last hash {head}.", n=verdict.entries, head=verdict.head)
+        state = _("The audit trail holds. Entries: {n}; last hash {head}.", n=verdict.entries, head=verdict.head)
     else:
-        state = _("The audit trail is broken: {problem}. Entries before it ({n}) hold.", problem=verdict.problem,
+        state = _("The audit trail is broken: {problem}. The entries before it hold (entries: {n}).", problem=verdict.problem,
                   n=verdict.entries)
     head = "".join(f"<th>{html.escape(_(name))}</th>" for name in HEADINGS)
     rows = "".join(

@@ -17,7 +17,9 @@ from app.demo_kpis import demo_kpi_csv
 from app.kpi_import import import_kpis
 from app.demo_data import DECLINE_REASONS, NO_CHANGE_REASONS, POLICIES
 from app.demo_org import DemoOrg, build_org
+from app.demo_story import write_story
 from app.demo_surveys import DemoSurveys
+from bot.services.channels import set_channel
 from app.transcript import write_transcripts
 from bot.app import XgovBot
 from bot.clock import SimulatedClock
@@ -200,6 +202,8 @@ def run_demo(options: DemoOptions) -> str:
     rng = random.Random(options.seed)
     with db.unit_of_work() as session:
         org = build_org(session, rng, options.employees, options.lang)
+        # The governance channel speaks the demo's language, also to a console session started later.
+        set_channel(session=session, name=settings.governance_channel, locale=options.lang, now=clock())
     world = DemoWorld(options, bot, port, clock, org, rng)
     world.register_policies()
     for week in range(options.weeks):
@@ -211,6 +215,7 @@ def run_demo(options: DemoOptions) -> str:
     with db.unit_of_work() as session:
         barriers = friction_queries.recurring_barriers(session=session, limit=3)
     write_transcripts(port, out, translator(options.lang))
+    write_story(port.mailbox.all(), out, translator(options.lang))
     db.dispose()
     seconds = time.perf_counter() - started
     return _summary(options, world.tally, world.surveys.tally, barriers) + f"\n  finished in {seconds:.1f} s"
@@ -250,6 +255,7 @@ def _summary(options: DemoOptions, tally: Tally, surveys, barriers) -> str:
         "  top recurring barriers: " + "; ".join(f"P-{b.policy_id} {b.policy_title} ({b.reports})" for b in barriers),
         f"  weekly digest: {options.out / 'digest.md'}, {options.out / 'digest.html'}, charts in "
         f"{options.out / 'charts'}",
+        f"  story: {options.out / 'story.md'} (one report and one survey, a few pages)",
         f"  transcript: {options.out / 'transcript.md'} (per channel and person in {options.out / 'channels'}, "
         f"{options.out / 'people'})",
     ]

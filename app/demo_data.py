@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 UNITS = {
-    "pl": ("Obsługa Klienta", "Reklamacje", "Sprzedaż", "Logistyka", "Finanse", "IT", "Kadry", "Marketing"),
-    "en": ("Customer Service", "Complaints", "Sales", "Logistics", "Finance", "IT", "People", "Marketing"),
+    "pl": ("Obsługa Klienta", "Dział Reklamacji", "Sprzedaż", "Logistyka", "Finanse", "IT", "Kadry", "Marketing"),
+    "en": ("Customer Service", "Complaints Handling", "Sales", "Logistics", "Finance", "IT", "People", "Marketing"),
 }
 ROOT_UNIT = {"pl": "Spółka", "en": "Company"}
 

@@ -106,9 +106,9 @@ class DemoSurveys:
     def _click_next(self, actor: Actor, ref: MessageRef, message: Message) -> bool:
         handle = self.world.bot.handle
         if message.choices and message.choices.action_id == "survey.answer":
-            token, question_id, _value = message.choices.options[0].value.split("|")
-            value = self._value(actor.email, question_id, len(message.choices.options))
-            handle(ButtonAnswer(actor, "survey.answer", f"{token}|{question_id}|{value}", ref, trigger="demo"))
+            stamp, _value = message.choices.options[0].value.rsplit("|", 1)  # token|step|question
+            value = self._value(actor.email, stamp.rsplit("|", 1)[1], len(message.choices.options))
+            handle(ButtonAnswer(actor, "survey.answer", f"{stamp}|{value}", ref, trigger="demo"))
             return True
         text_button = next((b for b in message.buttons if b.action_id == "survey.text"), None)
         if text_button is None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.wiring import run_cli_job, settings_from
 from bot.digest.formats import render_digest
+from bot.errors import NP_
 from bot.i18n import translator
 
 
@@ -26,9 +27,9 @@ def cmd_kpi_import(args) -> int:
         for msgid, params in problem.problems[:20]:
             print("  " + _(msgid, **params), file=sys.stderr)
         if len(problem.problems) > 20:
-            print("  " + _("… and {n} more problems.", n=len(problem.problems) - 20), file=sys.stderr)
+            print("  " + _(NP_("… and {n} more problem.", "… and {n} more problems."), n=len(problem.problems) - 20), file=sys.stderr)
         return 2
-    print(_("KPI readings: {added} added, {changed} changed, {unchanged} already there.", added=counts.added,
+    print(_("KPI readings added: {added}; changed: {changed}; already there: {unchanged}.", added=counts.added,
             changed=counts.changed, unchanged=counts.unchanged))
     return 0
 
@@ -75,8 +76,10 @@ def cmd_digest(args) -> int:
     digest, owners = _run(args, job)
     _write(args.out, render_digest(digest, args.format, args.lang))
     if not args.dry_run:
-        print(translator(args.lang)("Digest {period} posted to the governance channels; {n} owners got their weekly "
-                                    "list.", period=digest.period.label, n=owners), file=sys.stderr)
+        _ = translator(args.lang)
+        print(_(NP_("Digest {period} posted to the governance channels; weekly lists sent to {n} owner.",
+                    "Digest {period} posted to the governance channels; weekly lists sent to {n} owners."),
+                period=digest.period.label, n=owners), file=sys.stderr)
     return 0
 
 

@@ -23,7 +23,7 @@ def _settings(args):
 
 
 def print_problems(path: Path, problems: list[Problem], _: Translate) -> None:
-    print(_("Nothing was changed: {file} has {count} problem(s).", file=path, count=len(problems)), file=sys.stderr)
+    print(_("Nothing was changed: {file} has problems (problems: {count}).", file=path, count=len(problems)), file=sys.stderr)
     for problem in sorted(problems, key=lambda p: (p.line, p.column)):
         where = (_("{file}, line {line}, column {column}:", file=path, line=problem.line, column=problem.column)
                  if problem.column else _("{file}, line {line}:", file=path, line=problem.line))
@@ -83,9 +83,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     _ = translator(args.lang)
     status, plan = _sync(args, deactivate_missing=False, only_additions=True)
     if plan is not None:
-        print(_("Imported {count} people.", count=len(plan.added)))
+        print(_("Imported people: {count}.", count=len(plan.added)))
         if plan.changed:
-            print(_("{count} people listed differ from the directory; xgov org sync updates them.",
+            print(_("People listed who differ from the directory: {count}; xgov org sync updates them.",
                     count=len(plan.changed)))
     return status
 

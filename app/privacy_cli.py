@@ -30,10 +30,10 @@ def cmd_audit(args) -> int:
     if args.action == "verify":
         verdict = _run(args, lambda turn: audit_trail.verify(session=turn.session))
         if verdict.broken_at is not None:
-            print(_("The audit trail is broken: {problem}. Entries before it ({n}) hold.", problem=verdict.problem,
+            print(_("The audit trail is broken: {problem}. The entries before it hold (entries: {n}).", problem=verdict.problem,
                     n=verdict.entries), file=sys.stderr)
             return 1
-        print(_("The audit trail holds: {n} entries; last hash {head}.", n=verdict.entries, head=verdict.head))
+        print(_("The audit trail holds. Entries: {n}; last hash {head}.", n=verdict.entries, head=verdict.head))
         return 0
     lines = _run(args, lambda turn: audit_trail.entries(session=turn.session, since=args.since,
                                                         actor_email=args.actor, limit=args.limit))

@@ -23,7 +23,8 @@ def cmd_list(args):
     rows = _run(args, lambda turn: survey_waves.list_surveys(session=turn.session))
     for definition, anonymity, waves in rows:
         title = definition.title.for_locale(args.lang)
-        print(f"{definition.id:24} {definition.kind:11} {anonymity:11} waves: {waves:3}  {title}")
+        shown = ", ".join(f"{wave_id}" + ("" if closed else " (open)") for wave_id, closed in waves) or "-"
+        print(f"{definition.id:24} {definition.kind:11} {anonymity:11} {title}\n{'':24} waves: {shown}")
     return 0
 
 
@@ -163,3 +164,5 @@ def register(commands) -> None:
     anonymity.add_argument("survey")
     anonymity.add_argument("mode", choices=("anonymous", "identified"))
     anonymity.set_defaults(func=cmd_anonymity)
+    for parser in sub.choices.values():  # --lang after the sub-command too: `survey results 2 --lang pl`
+        parser.add_argument("--lang", choices=("pl", "en"), default=argparse.SUPPRESS, help="language of printed texts")

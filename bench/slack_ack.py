@@ -633,7 +633,7 @@ def _run(args, url: str, people: list[Person], fake: Child, servers: dict[str, C
     answered = all(row["errors"] == 0 for row in rows)
     checks["warm_up_problems"] = warm_problems
     checks["ok"] = (answered and not warm_problems and not missing and not duplicated and not unexpected
-                    and posted == 2 * len(reports) and updated == clicks_sent
+                    and posted == 2 * len(reports) and clicks_sent <= updated <= 2 * clicks_sent
                     and checks["governance_posts"] == len(reports)
                     and checks["tagged_workaround"] == len(clicked) and not any(checks["server_errors"].values())
                     and not checks["fake_failures"] and not checks["fake_bugs"])
@@ -693,7 +693,8 @@ def print_report(results: dict, out=print) -> None:
         f"{c['unexpected_count']} unexpected)")
     out(f"  Slack messages posted {c['messages_posted']} (expected {c['messages_expected']}: a DM and a "
         f"#{GOVERNANCE} post per report; {c['governance_posts']} in #{GOVERNANCE}), updated "
-        f"{c['messages_updated']} (expected {c['clicks_sent']} clicks); "
+        f"{c['messages_updated']} (expected {c['clicks_sent']} clicks, each updating the person's message and, "
+        f"once sent, the #{GOVERNANCE} report post that follows the tags); "
         f"reports tagged by the clicks {c['tagged_workaround']} of {c['tagged_expected']}")
     out(f"  errors logged: xgov {c['server_errors']['xgov']}, bare {c['server_errors']['bare']}; "
         f"fake Slack refusals: {c['fake_failures'] or 'none'}"

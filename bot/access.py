@@ -42,7 +42,7 @@ OPEN_COMMANDS = frozenset({"help", "language", "forget", "reports", "policy", "b
 OPEN_BUTTONS = frozenset({"friction.new", "friction.kind", "friction.experience", "friction.flag", "friction.done",
                           "friction.hide", "assignment.accept", "assignment.decline", "assignment.resolve",
                           "survey.start", "survey.answer", "survey.skip", "survey.goto", "survey.change",
-                          "survey.text", "enrol.join"})
+                          "survey.text", "survey.keep", "enrol.join"})
 OPEN_FORMS = frozenset({"friction.report", "assignment.decline", "assignment.resolve", "survey.text"})
 
 

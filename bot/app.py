@@ -63,6 +63,7 @@ BUTTONS: dict[str, Callable] = {
     "survey.change": surveying.on_change,
     "survey.text": surveying.on_text_button,
     "enrol.join": general.on_joined,
+    "survey.keep": surveying.on_keep,
 }
 FORMS: dict[str, Callable] = {
     "friction.report": reporting.on_report_form,

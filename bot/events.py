@@ -38,8 +38,9 @@ class FormSubmission:
     actor: Actor
     form_id: str
     values: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
-    metadata: str = ""
+    metadata: str = ""  # what the form was opened with; a client may alter it where the platform lets it
     delivery_id: str = ""
+    conversation: str = ""  # where the platform says it was submitted, when it says (Teams: a card in a chat)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Messages and forms of the friction lifecycle, built in the recipient's language."""
 from __future__ import annotations
 
-from bot.i18n import Translate
+from bot.i18n import Translate, local_time
+from bot.text_rules import shorten
 from bot.labels import (
     EXPERIENCE_LABELS,
     FLAG_LABELS,
@@ -20,7 +21,7 @@ EXCERPT_CHARS = 280
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def report_question(_: Translate) -> str:
@@ -128,7 +129,7 @@ def triage_queue_message(items: list[GovernanceFrictionView], total: int, _: Tra
     buttons = tuple(Button(_("Triage F-{id}", id=item.id), "triage.open", str(item.id)) for item in items)
     return Message(
         header=_("Triage queue"),
-        text=_("{shown} of {total} reports wait for triage, oldest first.", shown=len(items), total=total),
+        text=_("Waiting for triage: {total}; shown here: {shown}, oldest first.", shown=len(items), total=total),
         fields=fields, buttons=buttons,
         context=_("Or type /xgov assign F-12 P-3 [owner e-mail]."),
     )
@@ -175,7 +176,7 @@ def assignment_message(view: OwnerFrictionView, _: Translate) -> Message:
 
 
 def _owner_fields(view: OwnerFrictionView, _: Translate) -> tuple[Field, ...]:
-    due = view.due_at.strftime("%Y-%m-%d") if view.due_at else "-"
+    due = local_time(view.due_at, _, with_time=False) if view.due_at else "-"
     return (Field(_("Policy"), view.policy_title or "-"), Field(_("Due"), due)) + _tag_fields(view, _)
 
 

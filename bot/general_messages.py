@@ -1,7 +1,7 @@
 """Messages shared by every flow: confirmations, errors, help, registry listings."""
 from __future__ import annotations
 
-from bot.errors import N_
+from bot.errors import N_, NP_
 from bot.i18n import Translate
 from bot.labels import POLICY_KIND_LABELS, STATUS_LABELS, label
 from bot.messages import Field, Message
@@ -99,7 +99,8 @@ def barriers_message(barriers: list[Barrier], _: Translate) -> Message:
 
 def dashboard_link(_: Translate, *, url: str, days: int) -> Message:
     return Message(header=_("Governance dashboard"),
-                   text=_("Your private link, valid for {days} days; do not share it:", days=days) + "\n" + url)
+                   text=_(NP_("Your private link, valid for {n} day; do not share it:",
+                             "Your private link, valid for {n} days; do not share it:"), n=days) + "\n" + url)
 
 
 PLATFORM_NAMES = {"teams": "Microsoft Teams", "slack": "Slack"}

@@ -32,6 +32,7 @@ class Choices:
     action_id: str
     options: tuple[Option, ...]
     prompt: str = ""
+    first_number: int = 1  # what a console numbers the first option: a 0-10 scale starts at 0, so 9 answers 9
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ def people_list(people: list[PersonView], unit: str | None, _: Translate) -> Mes
         return Message(header=header, text=_("Nobody."))
     fields = tuple(Field(p.email, person_line(p, _)) for p in people[:LIST_LIMIT])
     more = len(people) - LIST_LIMIT
-    context = _("{count} people; the first {shown} are shown. Narrow it: /xgov people list UNIT",
-                count=len(people), shown=LIST_LIMIT) if more > 0 else _("{count} people.", count=len(people))
+    context = _("People: {count}; shown: the first {shown}. Narrow it: /xgov people list UNIT",
+                count=len(people), shown=LIST_LIMIT) if more > 0 else _("People: {count}.", count=len(people))
     return Message(header=header, fields=fields, context=context)
 
 

@@ -1,9 +1,11 @@
 """A wave's results as a neutral message for the governance channel (every figure with its n)."""
 from __future__ import annotations
 
-from bot.errors import N_
+
+from bot.errors import N_, NP_
 from bot.i18n import Translate
 from bot.messages import Field, Message
+from bot.text_rules import shorten
 from surveys import SurveyDefinition, stage_for
 from surveys.diagnostic import DataAnswer
 from surveys.dimensions import DIMENSIONS
@@ -28,11 +30,11 @@ def question_figure(result: QuestionResult, _: Translate) -> str:
         return _("hidden: fewer than k respondents")
     scored = result.result
     if result.type == "nps":
-        return _("{score:+.0f} (95% CI {low:+.0f} to {high:+.0f}) · promoters {p}, passives {m}, detractors {d} · n = {n}",
+        return _("{score:+.0f} (95% interval {low:+.0f} to {high:+.0f}) · promoters {p}, passives {m}, detractors {d} · n = {n}",
                  score=scored.score, low=scored.ci_low, high=scored.ci_high, p=scored.promoters, m=scored.passives,
                  d=scored.detractors, n=result.n)
     if result.type == "likert":
-        return _("mean {mean:.2f} · top-2 box {top:.0f}% · n = {n}", mean=scored.mean, top=scored.top2_box, n=result.n)
+        return _("mean {mean:.2f} · agree (4-5) {top:.0f}% · n = {n}", mean=scored.mean, top=scored.top2_box, n=result.n)
     if result.type == "yes_no":
         return _("yes {yes} · no {no} · n = {n}", yes=scored.yes, no=scored.no, n=result.n)
     return _("comments: {n}", n=result.n)
@@ -75,9 +77,10 @@ def results_message(results: WaveResults, definition: SurveyDefinition, _: Trans
     title = _text(definition.title, _)
     if results.suppressed:
         return Message(header=_("Results: {title}", title=title),
-                       text=_("Fewer than {k} people answered, so nothing is shown.", k=results.k))
+                       text=_(NP_("Fewer than {n} person answered, so nothing is shown.",
+                            "Fewer than {n} people answered, so nothing is shown."), n=results.k))
     questions = {q.id: q for q in definition.questions}
-    fields = [Field(_text(questions[q.question_id].text, _)[:150], question_figure(q, _) + _change_note(results, q.question_id, _))
+    fields = [Field(shorten(_text(questions[q.question_id].text, _), 150), question_figure(q, _) + _change_note(results, q.question_id, _))
               for q in results.questions if definition.kind != "maturity"]
     fields += _maturity_fields(results, _) + _unit_fields(results, _)
     text = _("Respondents: {n} · results are shown only for groups of at least {k}.", n=results.respondents, k=results.k)
@@ -103,8 +106,8 @@ def _maturity_fields(results: WaveResults, _: Translate) -> list[Field]:
 
 
 def _interval_note(ci: tuple[float, float] | None, near_boundary: bool, _: Translate) -> str:
-    """" · 95% CI a-b", and the near-a-boundary note when the interval reaches past a level boundary."""
-    text = "" if ci is None else " · " + _("95% CI {low:.2f}-{high:.2f}", low=ci[0], high=ci[1])
+    """" · 95% interval a-b", and the near-a-boundary note when the interval reaches past a level boundary."""
+    text = "" if ci is None else " · " + _("95% interval {low:.2f}-{high:.2f}", low=ci[0], high=ci[1])
     if near_boundary:
         text += " · " + _("near a level boundary: another sample could land a level up or down")
     return text

@@ -1,7 +1,7 @@
 """What user text may contain. Text that passes is stored exactly as typed."""
 from __future__ import annotations
 
-from bot.errors import N_, UserError
+from bot.errors import N_, NP_, UserError
 
 MAX_REPORT_CHARS = 3000
 MAX_REASON_CHARS = 2000
@@ -14,8 +14,9 @@ def check_free_text(text: str, *, limit: int, empty_msgid: str) -> str:
         raise UserError(empty_msgid)
     if len(text) > limit:
         raise UserError(
-            N_("That text has {length} characters; the limit is {limit}. Shorten it and send it again."),
-            length=len(text),
+            NP_("That text has {n} character; the limit is {limit}. Shorten it and send it again.",
+                "That text has {n} characters; the limit is {limit}. Shorten it and send it again."),
+            n=len(text),
             limit=limit,
         )
     if "\x00" in text:
@@ -41,3 +42,15 @@ def check_reason(text: str) -> str:
 
 def check_title(text: str) -> str:
     return check_free_text(text, limit=MAX_TITLE_CHARS, empty_msgid=N_("A title is needed."))
+
+
+def shorten(text: str, width: int) -> str:
+    """At most `width` characters, cut after a whole word with an ellipsis rather than mid-word
+    (a word longer than the width is cut where it must be)."""
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    ends_a_word = cut[-1:].isspace() or text[width - 1].isspace()
+    if not ends_a_word and " " in cut.strip():
+        cut = cut[:cut.rstrip().rindex(" ")]
+    return cut.rstrip(" ,;:-–") + "…"

@@ -58,7 +58,8 @@ class Turn:
 
     @property
     def _(self) -> Translate:
-        return translator(self.locale)
+        zone = (self.actor.timezone if self.actor else None) or self.settings.timezone
+        return translator(self.locale, zone)
 
     def reply(self, build: MessageBuilder) -> None:
         self._queue(store.USER, self.actor.email, codec.message_to_dict(build(self._)))
@@ -74,10 +75,10 @@ class Turn:
 
     def tell_each(self, emails: list[str], build: MessageBuilder) -> None:
         """Send the same message to each of these people, each in their own language (after their
-        quiet hours, from a job): one query for all of them, the message built once per language.
+        quiet hours, from a job): one query for all of them, the message built once per language and time zone.
         Nobody deactivated in the directory is sent anything (surveys, reminders, nudges, notices)."""
         known = recipients_settings(session=self.session, emails=emails)
-        payloads: dict[str, str] = {}
+        payloads: dict[tuple[str, str | None], str] = {}
         not_before: dict[str | None, datetime] = {}
         for email in emails:
             locale, zone, active = known.get(normalise_email(email), (None, None, True))
@@ -85,22 +86,41 @@ class Turn:
                 log.info("not sent to %s: deactivated in the directory", email)
                 continue
             locale = locale or self.settings.default_locale
-            if locale not in payloads:
-                payloads[locale] = _json(codec.message_to_dict(build(translator(locale))))
+            if (locale, zone) not in payloads:
+                reader = translator(locale, zone or self.settings.timezone)
+                payloads[locale, zone] = _json(codec.message_to_dict(build(reader)))
             if zone not in not_before:
                 not_before[zone] = (working_time(self.settings).next_allowed(self.now, zone or self.settings.timezone)
                                     if self.scheduled else self.now)
-            self._queue_json(store.USER, email, payloads[locale], not_before=not_before[zone])
+            self._queue_json(store.USER, email, payloads[locale, zone], not_before=not_before[zone])
 
-    def post_to_governance(self, build: MessageBuilder) -> None:
+    def post_to_governance(self, build: MessageBuilder, *, key: str = "") -> None:
         """To every governance channel bound on this turn's platform, each in its language
-        (bot/services/channels.py: else the settings' channel by name)."""
-        for channel in notice_channels(session=self.session, settings=self.settings, platform=self.platform):
-            self.post(channel.target, channel.locale, build)
+        (bot/services/channels.py: else the settings' channel by name, in the language set for it). A `key`
+        names the post, so that :meth:`update_governance_post` can change it later."""
+        for channel in self._governance_channels():
+            self.post(channel.target, channel.locale, build, key=f"{key}:{channel.target}" if key else "")
 
-    def post(self, channel: str, locale: str, build: MessageBuilder) -> None:
+    def update_governance_post(self, key: str, build: MessageBuilder) -> None:
+        """Change the governance posts named `key`: one still waiting is rewritten before it goes out; a sent
+        one is updated in place. (A post being sent at this very moment keeps its first version.)"""
+        for channel in self._governance_channels():
+            posted = store.find_by_key(session=self.session, key=f"{key}:{channel.target}")
+            if posted is None:
+                continue
+            message = codec.message_to_dict(build(translator(channel.locale, self.settings.timezone)))
+            if posted.status == store.PENDING:
+                posted.payload = _json(message)
+            elif posted.status == store.SENT and posted.sent_ref:
+                self._queue(store.UPDATE, posted.sent_ref, message)
+
+    def _governance_channels(self):
+        return notice_channels(session=self.session, settings=self.settings, platform=self.platform)
+
+    def post(self, channel: str, locale: str, build: MessageBuilder, *, key: str = "") -> None:
         """Post to a named channel in that channel's language."""
-        self._queue(store.CHANNEL, channel, codec.message_to_dict(build(translator(locale))))
+        payload = _json(codec.message_to_dict(build(translator(locale, self.settings.timezone))))
+        self._queue_json(store.CHANNEL, channel, payload, not_before=self.now, key=key)
 
     def upload(self, channel: str, image: Image, comment: str = "") -> None:
         self._queue(store.UPLOAD, channel, {"image": codec.image_to_dict(image), "comment": comment})
@@ -130,8 +150,8 @@ class Turn:
     def _queue(self, operation: str, target: str, payload: dict) -> None:
         self._queue_json(operation, target, _json(payload), not_before=self.now)
 
-    def _queue_json(self, operation: str, target: str, payload: str, *, not_before: datetime) -> None:
-        key = f"{_short(self.batch)}:{len(self._queued)}"
+    def _queue_json(self, operation: str, target: str, payload: str, *, not_before: datetime, key: str = "") -> None:
+        key = key or f"{_short(self.batch)}:{len(self._queued)}"
         self._queued.append(Outgoing(key, operation, target, payload, not_before))
 
     def store_outbox(self) -> int:

@@ -35,7 +35,9 @@ ACTOR = "xgov.audit_actor"  # session.info key: a person id (int) or a word
 NOW = "xgov.audit_now"  # session.info key: the turn's time (a simulated clock in tests and the demo)
 GENESIS = "0" * 64
 PERSONS_OWN_SETTINGS = {"locale", "locale_chosen", "timezone"}  # a person's own choices: not governance actions
-_LOCK_ID = 0x78676F76  # "xgov": PostgreSQL advisory lock serialising appends across processes
+# PostgreSQL advisory lock serialising appends across processes: "xaud", not the leader's "xgov" (app/leader.py),
+# which the leading process holds for as long as it leads (one key for both made the leader's own jobs wait forever)
+_LOCK_ID = 0x78617564
 
 
 @dataclass(frozen=True)

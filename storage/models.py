@@ -245,6 +245,8 @@ class SurveyResponse(Base):
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The state of the one chat message of this response: its buttons carry it, a stale one changes nothing.
+    step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SurveyAnswer(Base):

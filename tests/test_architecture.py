@@ -122,3 +122,10 @@ def test_no_import_cycles_between_project_modules():
 def test_the_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert "bot.config" in import_graph()["bot.services.quiet_hours"]
+
+
+def test_each_advisory_lock_has_a_key_of_its_own():
+    from app.leader import LOCK_KEY
+    from storage import audit
+
+    assert audit._LOCK_ID != LOCK_KEY  # one key for both: the leader's own audited jobs waited forever

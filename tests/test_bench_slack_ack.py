@@ -19,7 +19,8 @@ def _check(results: dict, requests: int, people: int) -> None:
     assert checks["missing_count"] == checks["duplicated_count"] == checks["unexpected_count"] == 0
     assert checks["messages_posted"] == checks["messages_expected"] == 2 * reports
     assert checks["governance_posts"] == reports
-    assert checks["messages_updated"] == checks["clicks_sent"] > requests
+    # each click updates the person's message, and the channel's report post once that was sent (it follows the tags)
+    assert checks["clicks_sent"] <= checks["messages_updated"] <= 2 * checks["clicks_sent"] and checks["clicks_sent"] > requests
     assert checks["tagged_workaround"] == checks["tagged_expected"] > 0
     assert checks["server_errors"] == {"xgov": 0, "bare": 0} and not checks["warm_up_problems"]
     assert checks["work"]["xgov"].startswith("a worker process")  # xgov as served

@@ -81,7 +81,7 @@ def test_out_of_range_number_and_plain_text_get_guidance(world):
     assert lines[-1] == "There is no message with options to answer."
     chat.handle_line("/friction x")
     chat.handle_line("42")
-    assert lines[-1] == "Choose an option from 1 to 7."
+    assert lines[-1] == "There is no option 42 here: type the number of an option, 1-7."
     chat.handle_line("hello")
     assert lines[-1].startswith("Commands start with /")
     assert chat.handle_line("quit") is False

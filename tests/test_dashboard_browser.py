@@ -100,7 +100,7 @@ def test_the_served_english_dashboard_renders_with_its_figures_and_charts(browse
         enps = page.locator("tr", has=page.locator("th", has_text="eNPS")).first.inner_text()
         assert "−12" in enps and "n = 161" in enps
         assert "3.41" in body and "n = 160" in body
-        assert "Hidden: fewer than 5 answered" in body
+        assert "Hidden: fewer than 5 answers" in body
         for heading in ("Signals", "Employees (EX)", "Friction reports", "Owners", "Operating-model diagnostic"):
             assert page.get_by_role("heading", name=heading).is_visible()
         images = _images(page)

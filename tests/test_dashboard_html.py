@@ -151,18 +151,18 @@ def test_every_figure_carries_its_n():
     tied = row_of(page, "Managers are accountable.")
     assert "Undecided (tie)" in tied and "undecided (n = 12)" in tied
     assert "1.61–2.87 <span class=\"muted\">(near a level boundary)</span>" in row_of(page, "Change management")
-    assert "95% CI 1.71-2.97 · near a level boundary: another sample could land a level up or down" in page
+    assert "95% interval 1.71-2.97 · near a level boundary: another sample could land a level up or down" in page
     assert "16.2" in page and "(<span class=\"nowrap\">n = 4</span>)" in page  # the median of the 4 resolved
 
 
 def test_a_hidden_figure_shows_fewer_than_k_and_no_n():
     page = render_dashboard(build_digest(), "en", {})
     hidden = row_of(page, "My team is small.")
-    assert "Hidden: fewer than 5 answered" in hidden
+    assert "Hidden: fewer than 5 answers" in hidden
     assert "n =" not in hidden
     diagnostic = row_of(page, "No informal workarounds.")
-    assert "Hidden: fewer than 5 answered" in diagnostic and not re.search(r"\d / \d", diagnostic)
-    assert "Hidden: fewer than 5 answered" in row_of(page, "Measures and indicators")
+    assert "Hidden: fewer than 5 answers" in diagnostic and not re.search(r"\d / \d", diagnostic)
+    assert "Hidden: fewer than 5 answers" in row_of(page, "Measures and indicators")
 
 
 def test_text_from_data_is_escaped_and_the_page_has_no_script():
@@ -192,7 +192,7 @@ def test_a_hidden_kpi_reading_and_a_first_maturity_wave():
     first_wave = replace(build_digest().maturity, previous_wave_id=None, previous_overall=None)
     page = render_dashboard(build_digest(business=(hidden_kpi,), maturity=first_wave), "en", {})
     row = row_of(page, "Staff turnover")
-    assert "Hidden: fewer than 5 answered" in row and "n =" not in row and "Call centre" in row
+    assert "Hidden: fewer than 5 answers" in row and "n =" not in row and "Call centre" in row
     assert "No earlier maturity wave to compare with." in page
     assert "The previous wave" not in page
 
@@ -219,7 +219,7 @@ def test_signals_are_sentences():
     signals = page[page.index('<section id="signals"'):page.index('<section id="ex"')]
     assert signals.count("<li>") == 3
     assert "6.5" in signals and "8.2" in signals
-    assert "&lt;!channel&gt; Ann &amp; Bob: 3 of the open assignments (7) are overdue." in signals
+    assert "&lt;!channel&gt; Ann &amp; Bob: overdue assignments 3, open 7." in signals
     assert "P-7 &lt;script&gt;" in signals
 
 

@@ -40,6 +40,36 @@ def test_surveys_are_answered_and_their_results_posted_with_n(english):
     assert "Thank you: Working-conditions pulse" in people and "Reminder: " in people
 
 
+def test_written_comments_are_kept_and_each_person_gets_one_survey_message_per_wave(english):
+    from sqlalchemy import create_engine, text
+
+    from app.demo_surveys import REASONS
+
+    engine = create_engine(f"sqlite:///{english / 'xgov.db'}")
+    with engine.connect() as connection:
+        comments = connection.execute(text("SELECT count(*) FROM survey_answers WHERE value_text IS NOT NULL")).scalar()
+        completed = connection.execute(text("SELECT count(*) FROM survey_responses WHERE completed")).scalar()
+    engine.dispose()
+    assert comments > 0  # a written comment is no longer skipped away by a stale button
+    people = [p.read_text(encoding="utf-8") for p in (english / "people").iterdir()]
+    assert sum(p.count("== Thank you: ") for p in people) == completed  # one summary per answered wave
+    assert not any(reason in p for p in people for reason in REASONS["en"])  # answers are not repeated to people
+
+
+def test_the_story_follows_one_report_and_one_survey_in_a_few_pages(english):
+    story = (english / "story.md").read_text(encoding="utf-8")
+    assert story.startswith("# The demo in two stories")
+    assert len(story.splitlines()) < 400  # a few pages, not the 3 MB transcript
+    report = story[story.index("## One report, F-"):story.index("## One survey:")]
+    number = re.search(r"## One report, (F-\d+)", report).group(1)
+    for step in (f"Report {number} received", f"New friction report {number}", f"Assigned to you: {number}",
+                 f"What changed after your report {number}"):
+        assert step in report, step
+    survey = story[story.index("## One survey:"):]
+    for step in ("== Thank you: ", "The results, posted when the wave closed:", "== Results: "):
+        assert step in survey, step
+
+
 def test_the_demo_writes_and_posts_the_weekly_digest(english):
     digest = (english / "digest.md").read_text(encoding="utf-8")
     assert digest.startswith("# Governance digest 2026-W06")
@@ -73,4 +103,7 @@ def test_polish_demo_is_in_polish(tmp_path, capsys):
     assert "## Sygnały" in (out / "digest.md").read_text(encoding="utf-8")
     english_words = re.findall(r"\b(Report|received|Assigned to you|declined by|resolved|Thank you|Owner)\b", text)
     assert english_words == []
+    story = (out / "story.md").read_text(encoding="utf-8")
+    assert story.startswith("# Demonstracja w dwóch historiach") and "## Jedna ankieta: " in story
+    assert re.findall(r"\b(Report|received|Thank you|Results|Between them)\b", story) == []
     assert "reports " in capsys.readouterr().out  # the summary

@@ -87,6 +87,8 @@ def fake_polish(monkeypatch):
         asked.append(locale)
 
         def _(msgid, **params):
+            if isinstance(msgid, tuple):  # a plural entry
+                msgid = msgid[params["n"] != 1]
             return "PL:" + (msgid.format(**params) if params else msgid)
 
         _.locale = locale

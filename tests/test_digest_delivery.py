@@ -21,7 +21,7 @@ def _posted(tmp_path, sqlite_url, capsys, *channels):
 
 def test_each_channel_gets_the_digest_in_its_language_with_its_charts(tmp_path, sqlite_url, capsys):
     port, out = _posted(tmp_path, sqlite_url, capsys, ("zarzad", "pl"), ("cx-team", "en"))
-    assert "2 owners got their weekly list" in out.err
+    assert "weekly lists sent to 2 owners" in out.err
     for channel, header in (("#zarzad", "Przegląd governance 2026-W10"), ("#cx-team", "Governance digest 2026-W10")):
         deliveries = port.deliveries_for(channel)
         digest = deliveries[0].message
@@ -34,7 +34,7 @@ def test_each_channel_gets_the_digest_in_its_language_with_its_charts(tmp_path, 
     english = port.deliveries_for("#cx-team")[0].message
     fields = {f.label: f.value for f in english.fields}
     assert fields["eNPS"].startswith("+20 · n = 10")
-    assert "Iga <!channel> Inna: 1 of the open assignments (1) are overdue." in english.text  # plain text: renderers escape
+    assert "Iga <!channel> Inna: overdue assignments 1, open 1." in english.text  # plain text: renderers escape
     assert not port.deliveries_for("#governance")  # configured channels replace the default one
 
 

@@ -32,16 +32,16 @@ def test_import_twice_changes_nothing_and_a_corrected_value_is_updated(tmp_path,
     csv = tmp_path / "kpis.csv"
     csv.write_text(GOOD, encoding="utf-8")
     assert main(["--database-url", url, "kpi", "import", str(csv)]) == 0
-    assert "3 added, 0 changed, 0 already there" in capsys.readouterr().out
+    assert "added: 3; changed: 0; already there: 0" in capsys.readouterr().out
     first = _rows(url)
     assert first == [("complaints", "2026-01-05", 12.0, None), ("nps", "2026-01-05", 31.0, 420),
                      ("staff_turnover", "2026-01-12", 1.8, None)]
     assert main(["--database-url", url, "kpi", "import", str(csv)]) == 0
-    assert "0 added, 0 changed, 3 already there" in capsys.readouterr().out
+    assert "added: 0; changed: 0; already there: 3" in capsys.readouterr().out
     assert _rows(url) == first
     csv.write_text(GOOD.replace("2026-01-05,NPS,31", "2026-01-05,NPS,33"), encoding="utf-8")
     assert main(["--database-url", url, "kpi", "import", str(csv)]) == 0
-    assert "0 added, 1 changed, 2 already there" in capsys.readouterr().out
+    assert "added: 0; changed: 1; already there: 2" in capsys.readouterr().out
 
 
 def test_every_problem_names_line_and_column_and_nothing_is_imported(tmp_path, capsys):

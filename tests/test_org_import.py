@@ -14,7 +14,7 @@ def test_import_people_with_units_managers_and_roles(tmp_path, capsys):
                    "olek@example.pl,Olek Owner,Obsługa,Spółka,,employee;manager;owner,en\n", encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'x.db'}"
     assert main(["--database-url", url, "org", "import", str(csv)]) == 0
-    assert "Imported 2 people." in capsys.readouterr().out
+    assert "Imported people: 2." in capsys.readouterr().out
     db = Database(url)
     with db.unit_of_work() as session:
         ewa = directory.get_person(session=session, email="EWA@example.pl")
@@ -22,7 +22,7 @@ def test_import_people_with_units_managers_and_roles(tmp_path, capsys):
         assert directory.get_person(session=session, email="olek@example.pl").roles == {"employee", "manager", "owner"}
         assert len(directory.unit_and_descendants(session=session, unit_name="Spółka")) == 3
     assert main(["--database-url", url, "org", "import", str(csv)]) == 0  # again: nothing new
-    assert "Imported 0 people." in capsys.readouterr().out
+    assert "Imported people: 0." in capsys.readouterr().out
 
 
 def test_a_bad_row_names_line_and_column_and_imports_nothing(tmp_path, capsys):

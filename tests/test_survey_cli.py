@@ -29,13 +29,13 @@ def xgov(url, *args):
     return main(["--database-url", url, *args])
 
 
-def answer_in_console(url, email, enps_option: int, likert_option: int) -> list[str]:
+def answer_in_console(url, email, enps: int, likert_option: int) -> list[str]:
     bot, port = console_bot(Settings(database_url=url))
     lines: list[str] = []
     chat = ConsoleChat(bot, port, email, write=lines.append)
     chat.start()
     chat.handle_line("1")  # Zaczynam
-    chat.handle_line(str(enps_option))
+    chat.handle_line(str(enps))  # the score itself: a 0-10 scale is numbered from 0
     for _ in range(5):
         chat.handle_line(str(likert_option))
     chat.handle_line("2")  # Pomiń (the optional comment)
@@ -46,17 +46,17 @@ def answer_in_console(url, email, enps_option: int, likert_option: int) -> list[
 def test_pulse_answered_in_polish_and_results_as_json_with_n(org, capsys):
     assert xgov(org, "survey", "send", "employee-pulse", "--audience", "everyone", "--k", "3") == 0
     assert "Wave 1 of employee-pulse sent to 6 people" in capsys.readouterr().out
-    lines = answer_in_console(org, "ewa@example.pl", enps_option=11, likert_option=5)  # eNPS 10, all 5s
+    lines = answer_in_console(org, "ewa@example.pl", enps=10, likert_option=5)  # all 5s
     shown = "\n".join(lines)
     assert "Puls zespołu · 1/7" in shown and "Na ile prawdopodobne" in shown and "Dziękujemy: Puls zespołu" in shown
-    for email, enps_option in (("jan@example.pl", 10), ("ola@example.pl", 4), ("piotr@example.pl", 8)):
-        answer_in_console(org, email, enps_option=enps_option, likert_option=4)  # eNPS 9, 3, 7
-    answer_in_console(org, "zofia@example.pl", enps_option=1, likert_option=2)  # eNPS 0
+    for email, enps in (("jan@example.pl", 9), ("ola@example.pl", 3), ("piotr@example.pl", 7)):
+        answer_in_console(org, email, enps=enps, likert_option=4)
+    answer_in_console(org, "zofia@example.pl", enps=0, likert_option=2)
 
     capsys.readouterr()
     with pytest.raises(SystemExit):  # still open: no figure, only a band of how many answered
         xgov(org, "survey", "results", "1", "--format", "json")
-    assert "So far 3-9 people have answered" in capsys.readouterr().err
+    assert "Answered so far: 3-9" in capsys.readouterr().err
     assert xgov(org, "survey", "close", "1") == 0
     capsys.readouterr()
     assert xgov(org, "survey", "results", "1", "--format", "json") == 0
@@ -74,7 +74,7 @@ def test_pulse_answered_in_polish_and_results_as_json_with_n(org, capsys):
 def test_results_table_and_unit_filter_below_k_is_refused(org, capsys):
     xgov(org, "survey", "send", "employee-pulse", "--k", "3")
     for email in ("ewa@example.pl", "jan@example.pl", "ola@example.pl"):
-        answer_in_console(org, email, enps_option=11, likert_option=4)
+        answer_in_console(org, email, enps=10, likert_option=4)
     xgov(org, "survey", "close", "1")
     capsys.readouterr()
     assert xgov(org, "survey", "--lang", "pl", "results", "1") == 0
@@ -89,12 +89,12 @@ def test_results_table_and_unit_filter_below_k_is_refused(org, capsys):
 def test_close_posts_results_to_governance_and_late_answers_are_refused(org, capsys):
     xgov(org, "survey", "send", "employee-pulse", "--k", "3")
     for email in ("ewa@example.pl", "jan@example.pl", "ola@example.pl"):
-        answer_in_console(org, email, enps_option=11, likert_option=4)
+        answer_in_console(org, email, enps=10, likert_option=4)
     assert xgov(org, "survey", "close", "1") == 0
     bot, port = console_bot(Settings(database_url=org))
     results = port.seen_by("#governance")[-1]
     assert "Puls zespołu" in results and "n = 3" in results
-    lines = answer_in_console(org, "zofia@example.pl", enps_option=5, likert_option=3)
+    lines = answer_in_console(org, "zofia@example.pl", enps=4, likert_option=3)
     assert "Ta ankieta zamknęła się" in "\n".join(lines)
 
 
@@ -102,7 +102,7 @@ def test_anonymity_cannot_be_weakened_once_answered(org, capsys):
     assert xgov(org, "survey", "anonymity", "employee-pulse", "identified") == 0  # no answers yet: allowed
     assert xgov(org, "survey", "anonymity", "employee-pulse", "anonymous") == 0  # strengthening: allowed
     xgov(org, "survey", "send", "employee-pulse", "--k", "3")
-    answer_in_console(org, "ewa@example.pl", enps_option=11, likert_option=4)
+    answer_in_console(org, "ewa@example.pl", enps=10, likert_option=4)
     with pytest.raises(SystemExit):
         xgov(org, "survey", "anonymity", "employee-pulse", "identified")
     assert "cannot be weakened" in capsys.readouterr().err
@@ -140,3 +140,15 @@ def test_bad_send_options_are_refused(org, capsys, args, message):
     with pytest.raises(SystemExit):
         xgov(org, "survey", "send", "employee-pulse", *args)
     assert message in capsys.readouterr().err
+
+
+def test_survey_list_shows_wave_ids_and_lang_is_taken_after_the_sub_command(org, capsys):
+    assert xgov(org, "survey", "send", "employee-pulse", "--audience", "everyone", "--k", "3") == 0
+    assert xgov(org, "survey", "send", "enps", "--audience", "everyone", "--k", "3") == 0
+    assert xgov(org, "survey", "close", "1") == 0
+    capsys.readouterr()
+    assert xgov(org, "survey", "list", "--lang", "pl") == 0
+    listed = capsys.readouterr().out
+    assert "Puls zespołu" in listed and "waves: 1\n" in listed and "waves: 2 (open)" in listed
+    assert xgov(org, "survey", "results", "1", "--lang", "pl") == 0  # --lang after the sub-command
+    assert xgov(org, "survey", "--lang", "pl", "results", "1") == 0  # and before it, as before

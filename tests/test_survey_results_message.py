@@ -19,7 +19,7 @@ def test_maturity_fields_carry_the_interval_and_the_boundary_note():
     answers = {q.id: [2, 2, 2, 2, 3] for q in definition.questions}  # 2.2 ± 0.56 on every dimension
     results = compute_wave_results(frame(people("Board", 5, **answers)), definition, k=5)
     english = _text(results_message(results, definition, translator("en")))
-    assert "95% CI 1.64-2.76" in english
+    assert "95% interval 1.64-2.76" in english
     assert "near a level boundary: another sample could land a level up or down" in english
     polish = _text(results_message(results, definition, translator("pl")))
     assert "blisko granicy poziomu" in polish

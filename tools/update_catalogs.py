@@ -19,32 +19,40 @@ POT = LOCALE_DIR / "xgov.pot"
 SOURCE_DIRS = ("bot", "app", "adapters", "surveys")
 
 
-def msgids_in_code() -> set[str]:
+def msgids_in_code() -> set[str | tuple[str, str]]:
     """Every literal first argument of _() and N_() calls, including those inside f-strings
-    (which Babel's tokenizer-based extractor does not see)."""
-    found = set()
+    (which Babel's tokenizer-based extractor does not see), and every NP_(singular, plural) pair."""
+    found: set[str | tuple[str, str]] = set()
     for folder in SOURCE_DIRS:
         for path in sorted((ROOT / folder).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_")
-                        and node.args and isinstance(node.args[0], ast.Constant)
-                        and isinstance(node.args[0].value, str)):
-                    found.add(node.args[0].value)
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                    continue
+                literal = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                if node.func.id in ("_", "N_") and node.args and node.args[0] is not None and literal \
+                        and isinstance(node.args[0], ast.Constant):
+                    found.add(literal[0])
+                elif node.func.id == "NP_" and len(literal) == 2:
+                    found.add((literal[0], literal[1]))
     return found
 
 
 def extract() -> Catalog:
     template = Catalog(domain="xgov", project="xgov", charset="utf-8")
-    for msgid in sorted(msgids_in_code()):
+    for msgid in sorted(msgids_in_code(), key=lambda m: m if isinstance(m, str) else m[0]):
         template.add(msgid)
     with POT.open("wb") as handle:
         write_po(handle, template, width=0, omit_header=True, sort_output=True)
     return template
 
 
-def merge(template: Catalog, locale: str, translations: dict[str, str] | None = None) -> int:
+def _translated(string) -> bool:
+    return all(string) if isinstance(string, tuple) else bool(string)
+
+
+def merge(template: Catalog, locale: str, translations: dict | None = None) -> int:
     path = LOCALE_DIR / locale / "LC_MESSAGES" / "xgov.po"
-    existing: dict[str, str] = {}
+    existing: dict = {}
     if path.exists():
         with path.open("rb") as handle:
             existing = {m.id: m.string for m in read_po(handle) if m.id}
@@ -54,8 +62,13 @@ def merge(template: Catalog, locale: str, translations: dict[str, str] | None = 
     for message in template:
         if not message.id:
             continue
-        string = message.id if locale == "en" else existing.get(message.id, "")
-        missing += not string
+        if locale == "en":
+            string = message.id
+        elif isinstance(message.id, tuple):
+            string = tuple(existing.get(message.id) or ("",) * catalog.num_plurals)
+        else:
+            string = existing.get(message.id, "")
+        missing += not _translated(string)
         catalog.add(message.id, string)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:

@@ -11,7 +11,7 @@ from typing import Callable
 from adapters.console.form_filler import FormFiller
 from adapters.console.mailbox import Delivery
 from adapters.console.port import ConsolePort
-from adapters.console.render import option_labels, render_message, visible
+from adapters.console.render import answer_hint, first_number, option_labels, render_message, visible
 from bot.app import XgovBot
 from bot.events import Actor, ButtonAnswer, CommandEvent, FormSubmission
 from bot.messages import Message, MessageRef
@@ -68,8 +68,10 @@ class ConsoleChat:
             return
         where = "" if delivery.target == self.actor.email else f" in {delivery.target}"
         updated = " (updated)" if delivery.kind == "update" else ""
-        self.write(f"\n[message {delivery.message_id}{where}{updated}]\n{render_message(delivery.message)}")
-        if option_labels(delivery.message):
+        hint = answer_hint(delivery.message)
+        self.write(f"\n[message {delivery.message_id}{where}{updated}]\n{render_message(delivery.message)}"
+                   + (f"\n{hint}" if hint else ""))
+        if hint:
             self.last_interactive = f"{delivery.target}|{delivery.message_id}"
 
     def _fill(self, line: str) -> None:
@@ -94,7 +96,8 @@ class ConsoleChat:
         message = self.port.current_messages(target).get(message_id)
         event = self._button_event(message, option_number, MessageRef(conversation=target, message_id=message_id))
         if event is None:
-            self.write(f"Choose an option from 1 to {len(option_labels(message))}.")
+            hint = answer_hint(message).strip("()") if message is not None else "answer a message with options"
+            self.write(f"There is no option {option_number} here: {hint}.")
             return
         self.bot.handle(event)
 
@@ -107,10 +110,13 @@ class ConsoleChat:
         return None
 
     def _button_event(self, message: Message | None, number: int, ref: MessageRef) -> ButtonAnswer | None:
-        if message is None or not 1 <= number <= len(option_labels(message)):
+        if message is None:
+            return None
+        index = number - first_number(message)
+        if not 0 <= index < len(option_labels(message)):
             return None
         choices = message.choices.options if message.choices else ()
-        if number <= len(choices):
-            return ButtonAnswer(self.actor, message.choices.action_id, choices[number - 1].value, ref, trigger="console")
-        button = message.buttons[number - 1 - len(choices)]
+        if index < len(choices):
+            return ButtonAnswer(self.actor, message.choices.action_id, choices[index].value, ref, trigger="console")
+        button = message.buttons[index - len(choices)]
         return ButtonAnswer(self.actor, button.action_id, button.value, ref, trigger="console")

@@ -30,9 +30,26 @@ def _indent(text: str, prefix: str = "  ") -> str:
 
 
 def option_labels(message: Message) -> list[str]:
-    """The numbered options of a message: its choices first, then its buttons."""
+    """The options of a message: its choices first, then its buttons."""
     labels = [option.label for option in message.choices.options] if message.choices else []
     return labels + [button.label for button in message.buttons]
+
+
+def first_number(message: Message) -> int:
+    """The number a person types for the first option: a scale's lowest score (0 on a 0-10 scale), else 1."""
+    return message.choices.first_number if message.choices else 1
+
+
+def answer_hint(message: Message) -> str:
+    """How to answer a message with options, with the numbers it takes."""
+    count = len(option_labels(message))
+    first = first_number(message)
+    if not count:
+        return ""
+    if first != 1 and message.choices:
+        last_score = first + len(message.choices.options) - 1
+        return f"(type a score from {first} to {last_score}, or the number of a button)"
+    return f"(type the number of an option, {first}-{first + count - 1})"
 
 
 def render_message(message: Message) -> str:
@@ -50,7 +67,8 @@ def render_message(message: Message) -> str:
         lines.append(visible(message.choices.prompt))
     options = option_labels(message)
     if options:
-        lines.append("  ".join(f"[{number}] {visible(label)}" for number, label in enumerate(options, start=1)))
+        start = first_number(message)
+        lines.append("  ".join(f"[{number}] {visible(label)}" for number, label in enumerate(options, start=start)))
     if message.context:
         lines.append(f"({visible(message.context)})")
     return "\n".join(lines)

@@ -87,7 +87,8 @@ class XgovTeamsHandler(TeamsActivityHandler):
         kind = _kind(activity)
         if activity.value:
             message = message_ref_of(activity, to=actor.email if kind == inbound.PERSONAL else "")
-            event = inbound.submit_event(activity.value, actor, message, delivery=delivery)
+            event = inbound.submit_event(activity.value, actor, message, delivery=delivery,
+                                         conversation=activity.conversation.id if activity.conversation else "")
         else:
             text = activity.text or ""
             if kind != inbound.PERSONAL:

@@ -84,7 +84,8 @@ def text_event(text: str, actor: Actor, *, subcommands, delivery: str = "", chan
     return free_text_event(actor, text, **place)
 
 
-def submit_event(value: object, actor: Actor, message: MessageRef | None, *, delivery: str = "") -> InboundEvent | None:
+def submit_event(value: object, actor: Actor, message: MessageRef | None, *, delivery: str = "",
+                 conversation: str = "") -> InboundEvent | None:
     """A card's Action.Submit as a click or a form; None for a cancel or for data that is not ours."""
     submitted = parse_submit(value)
     if isinstance(submitted, Click):
@@ -92,7 +93,8 @@ def submit_event(value: object, actor: Actor, message: MessageRef | None, *, del
                             trigger="teams", delivery_id=delivery)
     if isinstance(submitted, FormSubmit):
         return FormSubmission(actor=actor, form_id=submitted.form_id, values=submitted.values,
-                              metadata=submitted.metadata, delivery_id=delivery)
+                              metadata=submitted.metadata, delivery_id=delivery,
+                              conversation=conversation)
     if isinstance(submitted, FormCancel):
         return None
     return None

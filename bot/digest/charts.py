@@ -29,6 +29,7 @@ from bot.digest.texts import kind_label, kpi_label, num
 from bot.errors import N_
 from bot.i18n import Translate, translator
 from surveys.maturity import stage_for
+from bot.errors import NP_
 
 KINDS = ("workaround", "exception", "conflicting_kpis", "missing_decision", "other", "untagged")
 KIND_COLOURS = ("#d95f02", "#7570b3", "#e7298a", "#1b9e77", "#66a61e", "#b3b3b3")
@@ -132,7 +133,7 @@ def build_trend_figure(digest: Digest, locale: str) -> Figure | None:
     figure = Figure(figsize=(10, 1.9 + 2.0 * len(panels)), layout="constrained")
     axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     for ax, panel in zip(axes, panels):
-        _draw_panel(ax, panel, _("fewer than {k} answers: hidden", k=digest.k))
+        _draw_panel(ax, panel, _(NP_("fewer than {n} answer: hidden", "fewer than {n} answers: hidden"), n=digest.k))
     days = [p.on for panel in panels for _label, points in panel.lines for p in points]
     _date_axis(axes[-1], locale, spans_years(days))
     axes[-1].set_xlabel(_("Date"), fontsize=9)

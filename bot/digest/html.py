@@ -12,6 +12,7 @@ from babel.dates import format_date, format_time
 from bot.digest import html_sections as sections
 from bot.digest.charts import CHART_BY_NAME, CHARTS, chart_alt, chart_title
 from bot.digest.model import Digest
+from bot.errors import NP_
 from bot.i18n import normalise_locale
 
 
@@ -89,8 +90,9 @@ def render_dashboard(digest: Digest, locale: str, charts: dict[str, bytes]) -> s
     body = "".join(sections.section(anchor, name, html) for anchor, name, html in parts)
     at = digest.generated_at
     generated = f'{format_date(at, "medium", locale=lang)} {format_time(at, "short", tzinfo=at.tzinfo, locale=lang)}'
-    subtitle = _("{start} to {end} · every figure shows its n; groups of fewer than {k} people are hidden.",
-                   start=v.date(digest.period.start), end=v.date(digest.period.end), k=digest.k)
+    subtitle = _(NP_("{start} to {end} · every figure shows its n; groups of fewer than {n} person are hidden.",
+                      "{start} to {end} · every figure shows its n; groups of fewer than {n} people are hidden."),
+                   start=v.date(digest.period.start), end=v.date(digest.period.end), n=digest.k)
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

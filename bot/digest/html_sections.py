@@ -17,6 +17,7 @@ from bot.digest.texts import (experience_label, kind_label, kpi_label, maturity_
 from bot.i18n import translator
 from bot.survey_results_messages import VERDICTS, data_answer_text
 from surveys import stage_for
+from bot.errors import NP_
 from surveys.diagnostic import DataAnswer
 
 DASH = "–"
@@ -45,7 +46,7 @@ class View:
 
     def hidden_text(self) -> str:
         _ = self._
-        return _("Hidden: fewer than {k} answered", k=self.k)
+        return _(NP_("Hidden: fewer than {n} answer", "Hidden: fewer than {n} answers"), n=self.k)
 
     def hidden(self) -> str:
         return f'<span class="hidden-figure">{self.esc(self.hidden_text())}</span>'
@@ -234,7 +235,7 @@ def maturity(digest: Digest, v: View) -> str:
              DASH if d.score is None or d.previous is None else v.num(d.score - d.previous, 2, signed=True)]
             for d in m.dimensions]
     if rows:
-        parts.append(table([_("Dimension"), _("Score"), _("95% CI"), _("Before"), _("Change")], rows))
+        parts.append(table([_("Dimension"), _("Score"), _("95% interval"), _("Before"), _("Change")], rows))
     return "".join(parts)
 
 

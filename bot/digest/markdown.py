@@ -7,6 +7,7 @@ from bot.digest.model import Digest
 from bot.digest.texts import (open_waves_note, experience_label, kind_label, kpi_figure_text, kpi_name, maturity_headline, num,
                               signal_text, survey_figure_text)
 from bot.i18n import Translate
+from bot.errors import NP_
 from bot.survey_results_messages import VERDICTS, data_answer_text
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -25,8 +26,9 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
 
 def digest_markdown(digest: Digest, _: Translate, chart_files: dict[str, str] | None = None) -> str:
     lines = [f"# {_('Governance digest {period}', period=digest.period.label)}", "",
-             _("{start} to {end} · every figure shows its n; groups of fewer than {k} people are hidden.",
-               start=digest.period.start.isoformat(), end=digest.period.end.isoformat(), k=digest.k), ""]
+             _(NP_("{start} to {end} · every figure shows its n; groups of fewer than {n} person are hidden.",
+                  "{start} to {end} · every figure shows its n; groups of fewer than {n} people are hidden."),
+               start=digest.period.start.isoformat(), end=digest.period.end.isoformat(), n=digest.k), ""]
     lines += [f"## {_('Signals')}", ""]
     lines += [f"- {md(signal_text(s, _))}" for s in digest.signals] or [_("No signal beyond noise this week.")]
     lines += ["", f"## {_('Employees (EX)')}", ""]

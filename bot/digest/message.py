@@ -13,6 +13,7 @@ from bot.labels import STATUS_LABELS, label
 from bot.messages import Button, Field, Image, Message
 from bot.services.friction_queries import OwnerFrictionView
 from bot.survey_results_messages import VERDICTS
+from bot.errors import NP_
 
 MAX_OWNER_LINES = 8
 
@@ -29,8 +30,9 @@ def digest_message(digest: Digest, _: Translate, chart: bytes | None = None) -> 
         text=_signals_text(digest, _),
         fields=tuple(fields),
         image=image,
-        context=_("Every figure shows its n; groups of fewer than {k} people are hidden. Full view: xgov dashboard.",
-                  k=digest.k),
+        context=_(NP_("Every figure shows its n; groups of fewer than {n} person are hidden. Full view: xgov dashboard.",
+                      "Every figure shows its n; groups of fewer than {n} people are hidden. Full view: xgov dashboard."),
+                  n=digest.k),
     )
 
 
@@ -52,17 +54,17 @@ def _kpi_fields(digest: Digest, _: Translate) -> list[Field]:
 
 def _friction_fields(digest: Digest, _: Translate) -> list[Field]:
     f = digest.frictions
-    summary = _("{new} new · {waiting} waiting for triage · {overdue} overdue · {resolved} resolved, {changed} of them "
-                "with a change", new=f.new, waiting=f.unassigned, overdue=f.overdue, resolved=f.resolved,
+    summary = _("new: {new} · waiting for triage: {waiting} · overdue: {overdue} · resolved: {resolved}, with a change: "
+                "{changed}", new=f.new, waiting=f.unassigned, overdue=f.overdue, resolved=f.resolved,
                 changed=f.resolved_with_change)
     if f.median_days_to_resolve is not None:
-        summary += " · " + _("median {days} days to resolve", days=num(f.median_days_to_resolve, _))
+        summary += " · " + _("median time to resolve (days): {days}", days=num(f.median_days_to_resolve, _))
     if f.by_kind:
         summary += "\n" + ", ".join(f"{kind_label(kind, _)}: {n}" for kind, n in sorted(f.by_kind.items(),
                                                                                         key=lambda kv: -kv[1]))
     fields = [Field(_("Friction reports this week"), summary)]
     if f.top_barriers:
-        lines = [_("P-{id} {title} ({owner}): {reports} reports, {recent} in the last four weeks", id=b.policy_id,
+        lines = [_("P-{id} {title} ({owner}): reports {reports}, in the last four weeks {recent}", id=b.policy_id,
                    title=excerpt(b.policy_title, 80), owner=b.owner, reports=b.reports, recent=b.last_4_weeks)
                  for b in f.top_barriers]
         fields.append(Field(_("Top recurring barriers"), "\n".join(lines)))
@@ -73,11 +75,11 @@ def _owner_fields(digest: Digest, _: Translate) -> list[Field]:
     rows = [row for row in digest.owners if row.open or row.resolved_in_period][:MAX_OWNER_LINES]
     if not rows:
         return []
-    lines = [_("{owner}: {open} open, {overdue} overdue, {resolved} resolved this week", owner=row.owner,
+    lines = [_("{owner}: open {open}, overdue {overdue}, resolved this week {resolved}", owner=row.owner,
                open=row.open, overdue=row.overdue, resolved=row.resolved_in_period) for row in rows]
     more = len(digest.owners) - len(rows)
     if more > 0:
-        lines.append(_("… and {n} more owners in the dashboard", n=more))
+        lines.append(_(NP_("… and {n} more owner in the dashboard", "… and {n} more owners in the dashboard"), n=more))
     return [Field(_("Owners"), "\n".join(lines))]
 
 

@@ -14,8 +14,8 @@ KPI_LABELS = {
     "csat": N_("Customer satisfaction (CSAT)"),
     "ces": N_("Customer effort (CES)"),
     "complaints": N_("Complaints"),
-    "churn": N_("Customer churn"),
-    "staff_turnover": N_("Staff turnover"),
+    "churn": N_("Customer churn (%)"),
+    "staff_turnover": N_("Staff turnover (%)"),
 }
 SIGNAL_TEXTS = {
     "nps_up_enps_down": N_("Customer NPS rose by {nps_delta} while eNPS fell by {enps_delta}: are customers being "
@@ -23,9 +23,9 @@ SIGNAL_TEXTS = {
     "complaints_with_workarounds": N_("{area}: complaints rose from {complaints_prior} to {complaints_recent} in four "
                                       "weeks, and so did workaround reports, from {workarounds_prior} to "
                                       "{workarounds_recent}."),
-    "owner_overdue": N_("{area}: {overdue} of the open assignments ({open}) are overdue."),
-    "barrier_growing": N_("Recurring barrier growing: {area} had {recent} reports in the last four weeks, "
-                          "{prior} in the four before."),
+    "owner_overdue": N_("{area}: overdue assignments {overdue}, open {open}."),
+    "barrier_growing": N_("Recurring barrier growing: {area}: reports in the last four weeks {recent}, "
+                          "in the four before {prior}."),
 }
 UNTAGGED_LABEL = N_("Not tagged")
 
@@ -69,7 +69,7 @@ def survey_figure_text(figure: SurveyFigure, _: Translate) -> str:
         text += " · " + _("95% interval {low} to {high}", low=num(figure.ci[0], _, digits, signed=signed),
                           high=num(figure.ci[1], _, digits, signed=signed))
     if figure.top2_box is not None:
-        text += " · " + _("agree {share}%", share=num(figure.top2_box, _, 0))
+        text += " · " + _("agree (4-5) {share}%", share=num(figure.top2_box, _, 0))
     change = change_text(figure.change, _, digits or 0)
     return text + (" · " + change if change else "")
 
@@ -114,10 +114,10 @@ def maturity_headline(maturity: MaturitySection, _: Translate) -> str:
 
 
 def maturity_interval_note(maturity: MaturitySection, _: Translate) -> str:
-    """" · 95% CI a-b", and the near-a-boundary note when the interval crosses a level boundary."""
+    """" · 95% interval a-b", and the near-a-boundary note when the interval crosses a level boundary."""
     if maturity.ci is None:
         return ""
-    text = " · " + _("95% CI {low}-{high}", low=num(maturity.ci[0], _, 2), high=num(maturity.ci[1], _, 2))
+    text = " · " + _("95% interval {low}-{high}", low=num(maturity.ci[0], _, 2), high=num(maturity.ci[1], _, 2))
     if maturity.near_boundary:
         text += " · " + _("near a level boundary: another sample could land a level up or down")
     return text

@@ -28,6 +28,6 @@ def on_whistleblowing_command(turn: Turn, event: CommandEvent) -> None:
     frictions.redirect_to_whistleblowing(session=turn.session, friction_id=friction_id, admin_email=turn.actor.email,
                                          now=turn.now)
     turn.tell_each(reporters, partial(views.redirected_to_reporter, friction_id, turn.settings))
-    turn.reply(partial(general_messages.done, _msg=N_("F-{id} is out of xgov: its text is erased and the reporters "
-                                                      "({count}) were told where to go."),
+    turn.reply(partial(general_messages.done, _msg=N_("F-{id} is out of xgov: its text is erased, and its reporters were told where to go "
+                                                      "(reporters: {count})."),
                        id=friction_id, count=len(reporters)))

@@ -38,7 +38,7 @@ def on_report_form(turn: Turn, event: FormSubmission) -> None:
     )
     view = queries.owner_view(session=turn.session, friction_id=friction_id)
     turn.reply(partial(views.tagged_summary, view, hidden=values.get("anonymity") == "nobody"))
-    turn.post_to_governance(partial(views.new_report_notice, view))
+    turn.post_to_governance(partial(views.new_report_notice, view), key=_notice_key(friction_id))
 
 
 def _optional(values: dict, key: str) -> str | None:
@@ -46,9 +46,18 @@ def _optional(values: dict, key: str) -> str | None:
     return str(value) if value else None
 
 
+def _notice_key(friction_id: int) -> str:
+    return f"friction-notice:{friction_id}"
+
+
 def _notify_governance(turn: Turn, friction_id: int) -> None:
     view = queries.owner_view(session=turn.session, friction_id=friction_id)
-    turn.post_to_governance(partial(views.new_report_notice, view))
+    turn.post_to_governance(partial(views.new_report_notice, view), key=_notice_key(friction_id))
+
+
+def _retag_notice(turn: Turn, view) -> None:
+    """The governance channel's post about the report shows the reporter's tags as they are added."""
+    turn.update_governance_post(_notice_key(view.id), partial(views.new_report_notice, view))
 
 
 def _split(value: str) -> tuple[int, str]:
@@ -60,6 +69,7 @@ def on_kind(turn: Turn, event: ButtonAnswer) -> None:
     friction_id, kind = _split(event.value)
     frictions.tag_by_reporter(session=turn.session, friction_id=friction_id, reporter_email=turn.actor.email, kind=kind)
     view = queries.owner_view(session=turn.session, friction_id=friction_id)
+    _retag_notice(turn, view)
     turn.update(event.message, partial(views.experience_step, friction_id, view.text))
 
 
@@ -69,6 +79,7 @@ def on_experience(turn: Turn, event: ButtonAnswer) -> None:
         session=turn.session, friction_id=friction_id, reporter_email=turn.actor.email, experience=experience
     )
     view = queries.owner_view(session=turn.session, friction_id=friction_id)
+    _retag_notice(turn, view)
     turn.update(event.message, partial(views.flags_step, friction_id, view.text, view.flags))
 
 
@@ -76,6 +87,7 @@ def on_flag(turn: Turn, event: ButtonAnswer) -> None:
     friction_id, flag = _split(event.value)
     frictions.tag_by_reporter(session=turn.session, friction_id=friction_id, reporter_email=turn.actor.email, flag=flag)
     view = queries.owner_view(session=turn.session, friction_id=friction_id)
+    _retag_notice(turn, view)
     turn.update(event.message, partial(views.flags_step, friction_id, view.text, view.flags))
 
 

@@ -23,7 +23,8 @@ def message_from_dict(data: dict) -> Message:
         text=data["text"],
         header=data["header"],
         fields=tuple(Field(**field) for field in data["fields"]),
-        choices=Choices(choices["action_id"], tuple(Option(**o) for o in choices["options"]), choices["prompt"])
+        choices=Choices(choices["action_id"], tuple(Option(**o) for o in choices["options"]), choices["prompt"],
+                        choices.get("first_number", 1))
         if choices else None,
         buttons=tuple(Button(**button) for button in data["buttons"]),
         image=image_from_dict(data["image"]) if data.get("image") else None,

@@ -49,6 +49,11 @@ def insert(*, session: Session, platform: str, batch: str, items: list[Outgoing]
     return dict(session.execute(statement, rows).all())
 
 
+def find_by_key(*, session: Session, key: str) -> OutboxMessage | None:
+    """The row stored under an idempotency key (a post named by the turn that made it)."""
+    return session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+
+
 def claim_ids(*, session: Session, ids: list[int], process: str, now: datetime) -> list[OutboxMessage]:
     """Claim these rows if still pending and due, in id order (the order the turn queued them)."""
     if not ids:

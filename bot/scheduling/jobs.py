@@ -88,11 +88,11 @@ def reminder_times(opens_at: datetime, closes_at: datetime, count: int) -> list[
 
 
 def _wave_jobs(wave: SurveyWave) -> list[JobSpec]:
-    opened = Origin(f"round {wave.id} opened", wave.opens_at)
-    jobs = [JobSpec(f"wave:{wave.id}:close", (N_("closing survey round {wave}"), {"wave": wave.id}),
+    opened = Origin(f"wave {wave.id} opened", wave.opens_at)
+    jobs = [JobSpec(f"wave:{wave.id}:close", (N_("closing wave {wave}"), {"wave": wave.id}),
                     At(wave.closes_at), partial(_close_wave, wave.id), timedelta(days=365), opened)]
     for n, moment in enumerate(reminder_times(wave.opens_at, wave.closes_at, wave.max_reminders), start=1):
-        jobs.append(JobSpec(f"wave:{wave.id}:remind:{n}", (N_("reminder {n} of survey round {wave}"),
+        jobs.append(JobSpec(f"wave:{wave.id}:remind:{n}", (N_("wave {wave}: reminder {n}"),
                                                              {"n": n, "wave": wave.id}),
                             At(moment), partial(_remind, wave.id), wave.closes_at - moment, opened))
     return jobs

@@ -69,7 +69,10 @@ def notice_channels(*, session: Session, settings: Settings, platform: str) -> l
     bound = session.scalars(select(GovernanceChannel).where(
         GovernanceChannel.platform == platform, GovernanceChannel.channel_id.isnot(None))
         .order_by(GovernanceChannel.name)).all()
-    return [_view(r) for r in bound] or [ChannelView(settings.governance_channel, settings.default_locale)]
+    if bound:
+        return [_view(r) for r in bound]
+    name = settings.governance_channel
+    return [ChannelView(name, channel_locale(session=session, name=name, default=settings.default_locale))]
 
 
 def bind_channel(*, session: Session, platform: str, channel_id: str, name: str, locale: str,
@@ -92,6 +95,12 @@ def bind_channel(*, session: Session, platform: str, channel_id: str, name: str,
     row.locale = locale
     session.flush()
     return _view(row)
+
+
+def channel_locale(*, session: Session, name: str, default: str) -> str:
+    """The language set for a channel (`xgov channel set NAME --channel-lang`), else the workspace's."""
+    locale = session.scalar(select(GovernanceChannel.locale).where(GovernanceChannel.name == name.strip().lstrip("#")))
+    return locale or default
 
 
 def check_weekly_time(weekday: str, hour: int, timezone: str) -> None:

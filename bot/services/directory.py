@@ -22,6 +22,7 @@ class PersonView:
     org_unit: str | None
     locale_chosen: bool = False
     active: bool = True  # false: deactivated (left the organisation); kept so that their reports keep their place
+    timezone: str | None = None  # IANA name; times shown to the person are in it
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
@@ -129,7 +130,8 @@ def _view(session: Session, person: Person, unit_name=_NO_UNIT) -> PersonView:
         unit = session.get(OrgUnit, person.org_unit_id) if person.org_unit_id else None
         unit_name = unit.name if unit else None
     return PersonView(id=person.id, email=person.email, name=person.name, locale=person.locale, roles=roles,
-                      org_unit=unit_name, locale_chosen=bool(person.locale_chosen), active=bool(person.active))
+                      org_unit=unit_name, locale_chosen=bool(person.locale_chosen), active=bool(person.active),
+                      timezone=person.timezone)
 
 
 def require_role(*, session: Session, email: str, role: str, refusal: str) -> PersonView:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, UserError
+from bot.errors import N_, NP_, UserError
 from bot.services.directory import get_person
 from bot.services.survey_waves import WaveView, get_wave, wave_scope_tree
 from storage.models import OrgUnit, Person, SurveyAnswer, SurveyResponse, WaveRecipient
@@ -29,7 +29,8 @@ ANSWER_ERRORS = {
     "not_a_number": N_("The answer must be a whole number."),
     "out_of_range": N_("The answer must be between {min} and {max}."),
     "not_yes_no": N_("Answer yes or no."),
-    "too_long": N_("That answer has {length} characters; the limit is {max}."),
+    "too_long": NP_("That answer has {n} character; the limit is {max}.",
+                    "That answer has {n} characters; the limit is {max}."),
 }
 
 
@@ -97,12 +98,39 @@ class ResponseState:
     wave: WaveView
     answers: dict[str, int | str | None]
     completed: bool
+    step: int = 0  # the state of the response's chat message; its buttons carry it
+
+
+SUPERSEDED = N_("That button belongs to an earlier state of the survey message, so it changed nothing. "
+                "Use the message as it is now.")
 
 
 def state(*, session: Session, token: str) -> ResponseState:
     response = _response(session, token)
     return ResponseState(get_wave(session=session, wave_id=response.wave_id), _answers(session, response.id),
-                         response.completed)
+                         response.completed, response.step)
+
+
+def require_step(*, session: Session, token: str, step: str) -> None:
+    """Refuse a button drawn at another step than the message shows now; changes nothing."""
+    if str(_response(session, token).step) != step:
+        raise UserError(SUPERSEDED)
+
+
+def take_step(*, session: Session, token: str, step: str | None) -> None:
+    """Move the response's message to its next state. With `step` (a button's), only if the message
+    still shows that state: one compare-and-set, so of two clicks on one state only the first counts.
+    Without (a written answer: writing again is always allowed) unconditionally."""
+    condition = [SurveyResponse.token_hash == _hash(token)]
+    if step is not None:
+        if not step.isdigit():
+            raise UserError(SUPERSEDED)
+        condition.append(SurveyResponse.step == int(step))
+    moved = session.execute(update(SurveyResponse).where(*condition).values(step=SurveyResponse.step + 1)
+                            .execution_options(synchronize_session="fetch"))
+    if moved.rowcount != 1:
+        _response(session, token)  # an unknown token says so
+        raise UserError(SUPERSEDED)
 
 
 def _answers(session: Session, response_id: str) -> dict[str, int | str | None]:

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, UserError
+from bot.errors import N_, NP_, UserError
 from bot.services import survey_responses as responses
 from bot.services import survey_waves as waves
 from storage.models import WaveRecipient
@@ -21,17 +21,19 @@ from surveys.anonymity import AnonymityError, ScopeDifferenceTooSmall
 from surveys.results import WaveResults, compute_wave_results
 from surveys.scopes import participation_band
 
-OPEN_FEWER = N_("Round {id} is open until {date}; its figures appear only after it closes, so that comparing "
-                "two readings cannot reveal anybody's answer. So far fewer than {k} people have answered.")
-OPEN_BAND = N_("Round {id} is open until {date}; its figures appear only after it closes, so that comparing "
-               "two readings cannot reveal anybody's answer. So far {low}-{high} people have answered.")
-OPEN_MANY = N_("Round {id} is open until {date}; its figures appear only after it closes, so that comparing "
-               "two readings cannot reveal anybody's answer. So far {low} or more people have answered.")
-TOO_FEW = N_("Fewer than {k} people answered in {unit} (with its sub-units); that filter is refused so that "
-             "nobody can be singled out. Read the results of the whole round or of a larger unit.")
+OPEN_FEWER = N_("Wave {id} is open until {date}; its figures appear only after it closes, so that comparing "
+                "two readings cannot reveal anybody's answer. Answered so far: fewer than {k}.")
+OPEN_BAND = N_("Wave {id} is open until {date}; its figures appear only after it closes, so that comparing "
+               "two readings cannot reveal anybody's answer. Answered so far: {low}-{high}.")
+OPEN_MANY = N_("Wave {id} is open until {date}; its figures appear only after it closes, so that comparing "
+               "two readings cannot reveal anybody's answer. Answered so far: {low} or more.")
+TOO_FEW = NP_("Fewer than {n} person answered in {unit} (with its sub-units); that filter is refused so that "
+              "nobody can be singled out. Read the results of the whole wave or of a larger unit.",
+              "Fewer than {n} people answered in {unit} (with its sub-units); that filter is refused so that "
+              "nobody can be singled out. Read the results of the whole wave or of a larger unit.")
 DIFFERENCE = N_("The filter {unit} is refused so that nobody can be singled out: its results would differ from "
-                "those shown around it (the whole round, a larger unit or its own sub-units) by fewer than {k} "
-                "people. Read the results of the whole round or of a larger unit.")
+                "those shown around it (the whole wave, a larger unit or its own sub-units) by a group smaller than "
+                "k = {k}. Read the results of the whole wave or of a larger unit.")
 
 
 def wave_results(*, session: Session, wave_id: int, now: datetime,
@@ -55,7 +57,7 @@ def wave_results(*, session: Session, wave_id: int, now: datetime,
     except ScopeDifferenceTooSmall as problem:
         raise UserError(DIFFERENCE, k=wave.k, unit=unit) from problem
     except GroupTooSmall as problem:
-        raise UserError(TOO_FEW, k=wave.k, unit=unit) from problem
+        raise UserError(TOO_FEW, n=wave.k, unit=unit) from problem
 
 
 def has_ended(wave: waves.WaveView, now: datetime) -> bool:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, UserError
+from bot.errors import N_, NP_, UserError
 from bot.services.directory import unit_and_descendants
 from storage.models import OrgUnit, Person, PersonRole, SurveyRecord, SurveyResponse, SurveyWave, WaveRecipient
 from surveys import SurveyDefinition, SurveyDefinitionError, ThresholdTooLow, load_definition, validate_k
@@ -72,11 +72,14 @@ def _parsed(key: str, toml_text: str) -> SurveyDefinition:
     return load_definition(toml_text, source=f"{key}.toml")
 
 
-def list_surveys(*, session: Session) -> list[tuple[SurveyDefinition, str, int]]:
-    """(definition, anonymity, number of waves) of every survey."""
-    query = (select(SurveyRecord, func.count(SurveyWave.id)).outerjoin(SurveyWave, SurveyWave.survey_id == SurveyRecord.id)
-             .group_by(SurveyRecord.id).order_by(SurveyRecord.key))
-    return [(definition_of(record), record.anonymity, waves) for record, waves in session.execute(query)]
+def list_surveys(*, session: Session) -> list[tuple[SurveyDefinition, str, list[tuple[int, bool]]]]:
+    """(definition, anonymity, its waves as (wave id, closed), oldest first) of every survey."""
+    waves: dict[int, list[tuple[int, bool]]] = {}
+    for survey_id, wave_id, closed_at in session.execute(
+            select(SurveyWave.survey_id, SurveyWave.id, SurveyWave.closed_at).order_by(SurveyWave.id)):
+        waves.setdefault(survey_id, []).append((wave_id, closed_at is not None))
+    records = session.scalars(select(SurveyRecord).order_by(SurveyRecord.key))
+    return [(definition_of(record), record.anonymity, waves.get(record.id, [])) for record in records]
 
 
 def set_anonymity(*, session: Session, key: str, mode: str) -> None:
@@ -125,7 +128,9 @@ def send_wave(*, session: Session, key: str, audience: str, now: datetime, days:
     record = _record(session, key)
     people = audience_emails(session=session, audience=audience, unit=unit)
     if len(people) < k:
-        raise UserError(N_("That audience has {n} people, fewer than k = {k}; nobody's answers could be shown."), n=len(people), k=k)
+        raise UserError(NP_("That audience has {n} person, fewer than k = {k}; nobody's answers could be shown.",
+                            "That audience has {n} people, fewer than k = {k}; nobody's answers could be shown."),
+                        n=len(people), k=k)
     unit_id = session.scalar(select(OrgUnit.id).where(OrgUnit.name == unit)) if unit else None
     wave = SurveyWave(survey_id=record.id, audience=audience, audience_unit_id=unit_id, opens_at=now,
                       closes_at=now + timedelta(days=days), k=k, max_reminders=max_reminders)
@@ -144,7 +149,7 @@ def get_wave(*, session: Session, wave_id: int) -> WaveView:
         select(SurveyWave, SurveyRecord).join(SurveyRecord, SurveyRecord.id == SurveyWave.survey_id).where(SurveyWave.id == wave_id)
     ).first()
     if row is None:
-        raise UserError(N_("There is no survey round {id}."), id=wave_id)
+        raise UserError(N_("There is no wave {id}."), id=wave_id)
     wave, record = row
     return WaveView(id=wave.id, survey_key=record.key, definition=definition_of(record), anonymity=record.anonymity,
                     opens_at=wave.opens_at, closes_at=wave.closes_at, closed=wave.closed_at is not None, k=wave.k,
@@ -154,7 +159,7 @@ def get_wave(*, session: Session, wave_id: int) -> WaveView:
 def close_wave(*, session: Session, wave_id: int, now: datetime) -> WaveView:
     wave = session.get(SurveyWave, wave_id)
     if wave is None:
-        raise UserError(N_("There is no survey round {id}."), id=wave_id)
+        raise UserError(N_("There is no wave {id}."), id=wave_id)
     if wave.closed_at is None:
         wave.closed_at = now
     return get_wave(session=session, wave_id=wave_id)

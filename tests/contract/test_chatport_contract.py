@@ -1,7 +1,7 @@
 """The ChatPort contract: every adapter's port passes the same suite.
 
 A harness gives a port plus a way to read back what a recipient saw, as plain text
-the way that platform shows it. Later adapters (Slack, Teams) add their harness here.
+the way that platform shows it. Each adapter (console, Slack, Teams) has its harness here.
 """
 from __future__ import annotations
 

@@ -132,7 +132,7 @@ def test_a_message_to_many_goes_in_each_persons_language_and_waits_for_their_wor
         rows = {row.target: (row.not_before, json.loads(row.payload)["text"])
                 for row in session.scalars(select(OutboxMessage).where(OutboxMessage.batch == "many"))}
     assert rows == {
-        "OLA@example.pl": (datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc), "(opcjonalne)"),  # 08:00 in Warsaw
+        "OLA@example.pl": (datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc), "(nieobowiązkowe)"),  # 08:00 in Warsaw
         "tom@example.com": (datetime(2026, 3, 2, 13, 0, tzinfo=timezone.utc), "(optional)"),  # Mon 08:00 in New York
-        "nowy@example.pl": (datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc), "(opcjonalne)"),  # the workspace's zone
+        "nowy@example.pl": (datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc), "(nieobowiązkowe)"),  # the workspace's zone
     }

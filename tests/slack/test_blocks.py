@@ -169,9 +169,10 @@ def survey_messages(_) -> list[Message]:
     answers = {question.id: 4 for question in pulse.definition.questions[1:]}
     return [
         sm.invitation(pulse, _), sm.invitation(pulse, _, reminder=True),
-        sm.question_message(pulse, TOKEN, 0, None, _), sm.question_message(pulse, TOKEN, 1, 3, _),
-        sm.question_message(pulse, TOKEN, 6, None, _), sm.summary(pulse, TOKEN, answers, _),
-        sm.change_menu(maturity, TOKEN, _), sm.question_message(wave("diagnostic"), TOKEN, 2, 1, _),
+        sm.question_message(pulse, TOKEN, 0, 0, False, _), sm.question_message(pulse, TOKEN, 3, 1, True, _),
+        sm.question_message(pulse, TOKEN, 5, 6, False, _), sm.question_message(pulse, TOKEN, 9, 6, True, _),
+        sm.summary(pulse, TOKEN, 12, answers, _),
+        sm.change_menu(maturity, TOKEN, 13, _), sm.question_message(wave("diagnostic"), TOKEN, 2, 2, True, _),
     ]
 
 
@@ -185,7 +186,7 @@ def bot_forms(_) -> list[Form]:
     policies = [PolicyView(i, "policy", f"Policy <!channel> {i}", f"o{i}@example.pl", "Olek & Co") for i in range(150)]
     pulse = wave()
     return [fm.report_form(_), fm.triage_form(governance_view(), policies, _), fm.decline_form(7, _),
-            fm.resolve_form(7, _), sm.text_answer_form(pulse, TOKEN, pulse.definition.questions[-1], _)]
+            fm.resolve_form(7, _), sm.text_answer_form(pulse, pulse.definition.questions[-1], f"{TOKEN}|comment|", _)]
 
 
 @pytest.mark.parametrize("locale", ["pl", "en"])
@@ -207,7 +208,7 @@ def test_every_form_of_the_bot_validates(locale):
 
 def test_the_survey_scale_is_one_row_of_eleven_buttons_with_unique_action_ids():
     _ = translator("en")
-    message = sm.question_message(wave(), TOKEN, 0, None, _)
+    message = sm.question_message(wave(), TOKEN, 0, 0, False, _)
     blocks, text = check_message(message)
     (scale,) = [block for block in blocks if block["type"] == "actions"]  # the first question has no Back or Skip
     assert len(scale["elements"]) == 11
@@ -225,7 +226,7 @@ def test_the_digest_keeps_its_multi_line_fields_whole_and_its_chart_for_upload()
     assert needs_upload(message) and not any(block["type"] == "image" for block in blocks)
     owners = [block for block in blocks if block["type"] == "section" and "text" in block
               and "Owners" in block["text"]["text"]]
-    assert len(owners) == 1 and "&lt;!channel&gt; Ann &amp; Bob: 7 open" in owners[0]["text"]["text"]
+    assert len(owners) == 1 and "&lt;!channel&gt; Ann &amp; Bob: open 7" in owners[0]["text"]["text"]
 
 
 def test_per_item_buttons_get_unique_action_ids_that_parse_back():

@@ -199,6 +199,30 @@ def test_a_pulse_answered_in_slack_with_one_click_per_question(slack):
         assert session.scalar(select(func.count()).select_from(WaveRecipient).where(WaveRecipient.completed)) == 1
 
 
+def test_a_pulse_with_a_written_comment_stays_one_message_and_old_buttons_change_nothing(slack):
+    import copy
+
+    from storage.models import SurveyAnswer
+
+    send_pulse(slack)
+    slack.click(EMPLOYEE_EN, "Start")
+    slack.click(EMPLOYEE_EN, "8")
+    for _ in range(5):
+        slack.click(EMPLOYEE_EN, "4 – Agree")
+    before_writing = copy.deepcopy(slack.last_dm(EMPLOYEE_EN))
+    assert "7/7" in texts(before_writing)
+    slack.click(EMPLOYEE_EN, "Write an answer")
+    slack.submit(EMPLOYEE_EN, {"answer": "Invoices are retyped by hand"})
+    [summary] = slack.dms(EMPLOYEE_EN)  # the invitation became the summary: no second message
+    assert "Thank you: Team pulse" in texts(summary) and "Invoices are retyped" not in texts(summary)
+    slack.click(EMPLOYEE_EN, "Skip", before_writing)  # a stale copy of the message (another client)
+    assert "earlier state of the survey message" in texts(slack.last_dm(EMPLOYEE_EN))
+    with slack.world.db.unit_of_work() as session:
+        comment = session.scalar(select(SurveyAnswer.value_text).where(SurveyAnswer.question_id == "comment"))
+    assert comment == "Invoices are retyped by hand"
+    assert "Thank you: Team pulse" in texts(slack.dms(EMPLOYEE_EN)[0])
+
+
 # -- App Home ----------------------------------------------------------------------------------------
 
 def test_app_home_shows_my_reports_assignments_and_open_surveys(slack):

@@ -79,6 +79,7 @@ def run_every_flow(slack: SlackWorld) -> None:
     slack.submit(EMPLOYEE_EN, {"answer": "More people on the <!here> desk"})
     slack.click(EMPLOYEE_EN, "Change an answer")
     slack.click(EMPLOYEE_EN, first_option(slack.last_dm(EMPLOYEE_EN)))
+    slack.click(EMPLOYEE_EN, "Keep the answer")
     slack.click(EMPLOYEE, "Zaczynam", slack.last_dm(EMPLOYEE))
     slack.click(EMPLOYEE, "9")
     slack.click(EMPLOYEE, "Wstecz")

@@ -64,7 +64,8 @@ def test_a_report_and_a_click_are_handled_by_the_worker_process(slack):
     acknowledgement = slack.last_dm(EMPLOYEE_EN)
     assert "F-1" in texts(acknowledgement)
     assert slack.click(EMPLOYEE_EN, "Manual workaround", acknowledgement)[0] == 200
-    assert [call.ok for call in slack.fake.calls_to("chat.update")] == [True]
+    # the person's message, and the channel's report post that follows the tags
+    assert [call.ok for call in slack.fake.calls_to("chat.update")] == [True, True]
 
 
 def test_the_serving_process_freezes_its_start_up_objects_and_building_the_platform_freezes_nothing(slack):

@@ -137,7 +137,7 @@ def test_every_message_and_form_of_the_bot_validates_and_stays_literal(locale):
 
 def test_the_survey_scale_is_eleven_buttons_in_two_rows_and_every_click_round_trips():
     _ = translator("en")
-    message = sm.question_message(wave(), TOKEN, 0, None, _)
+    message = sm.question_message(wave(), TOKEN, 0, 0, False, _)
     card = check_card(message_card(message))
     rows = [element["actions"] for element in card["body"] if element["type"] == "ActionSet"]
     assert [len(row) for row in rows] == [6, 5]

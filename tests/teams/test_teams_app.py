@@ -204,3 +204,53 @@ def test_every_card_of_a_whole_friction_lifecycle_and_a_pulse_validates_against_
             assert list(VALIDATOR.iter_errors(card)) == []
     finally:
         app.stop()
+
+
+def test_a_pulse_with_a_written_comment_updates_one_card_and_old_buttons_change_nothing(teams):
+    import copy
+
+    from bot.flows.surveying import invite
+    from bot.services import survey_waves
+    from storage.models import SurveyAnswer
+
+    def job(turn):
+        survey_waves.ensure_builtin_surveys(session=turn.session, now=turn.now)
+        wave_id, emails = survey_waves.send_wave(session=turn.session, key="employee-pulse", audience="everyone",
+                                                 now=turn.now, days=7, k=3)
+        invite(turn, wave_id, [email for email in emails if email in TEAMS_IDS])
+    teams.write(EMPLOYEE_EN, "help")
+    teams.platform.bot.run_job(job)
+    teams.press(EMPLOYEE_EN, "Start")
+    teams.press(EMPLOYEE_EN, "8")
+    for _ in range(5):
+        teams.press(EMPLOYEE_EN, "4 – Agree")
+    survey_card = copy.deepcopy(teams.seen(EMPLOYEE_EN)[-1])
+    assert "7/7" in activity_text(survey_card)
+    teams.press(EMPLOYEE_EN, "Write an answer")
+    form = teams.seen(EMPLOYEE_EN)[-1]
+    send = next(a for a in walk(form["attachments"][0]["content"])
+                if a.get("type") == "Action.Submit" and a["data"][SUBMIT_KEY]["kind"] == "form")
+    teams.post(teams.activity(EMPLOYEE_EN, value={**send["data"], "answer": "Invoices are retyped by hand"},
+                              replyToId=form["id"]))
+    updated = next(a for a in teams.seen(EMPLOYEE_EN) if a["id"] == survey_card["id"])
+    assert "Thank you: Team pulse" in activity_text(updated) and "Invoices are retyped" not in activity_text(updated)
+    assert sum("Thank you" in activity_text(a) for a in teams.seen(EMPLOYEE_EN)) == 1
+    skip = next(a for a in walk(survey_card["attachments"][0]["content"])
+                if a.get("type") == "Action.Submit" and a.get("title") == "Skip")
+    teams.post(teams.activity(EMPLOYEE_EN, value=skip["data"], replyToId=survey_card["id"]))  # a stale card
+    assert "earlier state of the survey message" in activity_text(teams.seen(EMPLOYEE_EN)[-1])
+    with teams.world.db.unit_of_work() as session:
+        comment = session.scalar(select(SurveyAnswer.value_text).where(SurveyAnswer.question_id == "comment"))
+    assert comment == "Invoices are retyped by hand"
+    # A card's data is the client's: a form naming a message of another chat (the governance channel's
+    # post) changes that message not at all; the answer is saved and confirmed in a new message.
+    teams.write(EMPLOYEE_EN, "Refunds need three signatures")
+    post = teams.fake.current_activities(GOVERNANCE)[-1]
+    token, question = send["data"][SUBMIT_KEY]["metadata"].split("|")[:2]
+    forged = json.dumps({"conversation": GOVERNANCE, "message_id": post["id"], "extra": {}})
+    data = {**send["data"], SUBMIT_KEY: {**send["data"][SUBMIT_KEY], "metadata": f"{token}|{question}|{forged}"}}
+    teams.post(teams.activity(EMPLOYEE_EN, value={**data, "answer": "Written again"}, replyToId=form["id"]))
+    assert teams.fake.current_activities(GOVERNANCE)[-1] == post
+    assert "Thank you: Team pulse" in activity_text(teams.seen(EMPLOYEE_EN)[-1])
+    with teams.world.db.unit_of_work() as session:
+        assert session.scalar(select(SurveyAnswer.value_text).where(SurveyAnswer.question_id == "comment")) == "Written again"
