@@ -73,12 +73,14 @@ def cmd_close(args):
 
 def cmd_results(args):
     results, definition = _run(args, lambda turn: surveying.wave_results(turn, args.wave, unit=args.unit))
-    from surveys.results import results_to_dict, results_to_table
+    from bot.i18n import translator
+    from bot.survey_results_table import results_to_table
+    from surveys.results import results_to_dict
 
     if args.format == "json":
         print(json.dumps(results_to_dict(results), ensure_ascii=False, indent=2))
     else:
-        print(results_to_table(results, definition, args.lang))
+        print(results_to_table(results, definition, translator(args.lang)))
     return 0
 
 

@@ -47,7 +47,7 @@ from surveys.diagnostic import DiagnosticVerdict, diagnostic_verdict
 from surveys.inference import beyond_noise, holm_rejections
 from surveys.maturity import MaturityResult, score_maturity
 from surveys.model import Question, SurveyDefinition
-from surveys.results_format import results_to_dict, results_to_table
+from surveys.results_format import results_to_dict
 from surveys.scopes import DEFAULT_K_COMMENTS, ScopeAudit, storage_units
 from surveys.scoring import Change, LikertResult, NpsResult, collect_comments, likert, mean_change, nps, nps_change
 from surveys.stats import is_present, whole_number_in
@@ -385,5 +385,5 @@ def with_holm(changes: list[QuestionChange]) -> tuple[QuestionChange, ...]:
 __all__ = [
     "CommentsResult", "DiagnosticAnswer", "DiagnosticResult", "QuestionChange", "QuestionResult",
     "TextResult", "UnitResult", "WaveResults", "YesNoResult",
-    "comment_threshold", "compute_wave_results", "results_to_dict", "results_to_table",
+    "comment_threshold", "compute_wave_results", "results_to_dict",
 ]

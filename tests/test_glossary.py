@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 from bot.i18n import catalog_messages
-from surveys import results_format
 
 GLOSSARY = Path(__file__).resolve().parent.parent / "docs" / "glossary.md"
 
@@ -24,9 +23,7 @@ def shown_texts() -> list[str]:
     for locale in ("pl", "en"):
         for string in catalog_messages(locale).values():
             texts += list(string) if isinstance(string, tuple) else [string]
-    for table in (results_format.LABELS, results_format.VERDICT_TEXTS):
-        texts += [text for entry in table.values() for text in entry.values()]
-    return texts
+    return texts  # the results table's words are catalog entries too (bot/survey_results_table.py)
 
 
 def offenders(texts: list[str], terms: list[str]) -> list[tuple[str, str]]:

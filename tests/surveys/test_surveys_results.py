@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from surveys import AnonymityError, GroupTooSmall, ThresholdTooLow, builtin_definition, load_definition
 from surveys.diagnostic import VERDICT_INCOMPLETE, VERDICT_MISSING_GOVERNANCE, VERDICT_STRENGTHEN_EX_CX_LINK
-from surveys.results import compute_wave_results, results_to_dict, results_to_table
+from bot.i18n import normalise_locale, translator
+from bot.survey_results_table import results_to_table as table_in
+from surveys.results import compute_wave_results, results_to_dict
 from surveys.scopes import ScopeAudit
 
 COLUMNS = ["response_id", "org_unit", "question_id", "value_int", "value_text"]
@@ -87,6 +89,11 @@ OPS = people(
 )
 
 
+def results_to_table(results, definition, locale: str) -> str:
+    """The terminal table in the language a person gives (pl, pl-PL, en)."""
+    return table_in(results, definition, translator(normalise_locale(locale) or "en"))
+
+
 def test_overall_enps_likert_and_yes_no_by_hand():
     results = compute_wave_results(frame(OPS), DEFINITION, k=5)
     assert results.respondents == 10 and not results.suppressed
@@ -121,9 +128,9 @@ def test_table_shows_each_figure_with_its_n_in_both_languages():
     polish = results_to_table(results, DEFINITION, "pl-PL")
     enps_row = next(line for line in english.splitlines() if "Would you recommend" in line)
     assert re.search(r"\s9\s+NPS \+11\.1 \(promoters 4, passives 2, detractors 3", enps_row)
-    assert "suppressed (fewer than 5 respondents)" in english
+    assert "hidden (fewer respondents than k = 5)" in english
     assert "Czy polecisz nas jako pracodawcę?" in polish and "średnia 3,50" in polish
-    assert "ukryte (mniej niż 5 respondentów)" in polish and "Would you" not in polish
+    assert "ukryte (mniej respondentów niż k = 5)" in polish and "Would you" not in polish
 
 
 def test_k_below_three_is_refused():
@@ -136,7 +143,7 @@ def test_a_whole_wave_below_k_shows_nothing():
     assert results.suppressed and results.respondents is None and results.questions == () == results.by_unit
     assert results_to_dict(results) == {"survey_id": "test-pulse", "unit": None, "k": 5, "suppressed": True}
     table = results_to_table(results, DEFINITION, "en")
-    assert "suppressed" in table and "4" not in table
+    assert "hidden" in table and "4" not in table
 
 
 # --- units ----------------------------------------------------------------------
@@ -154,7 +161,7 @@ def test_a_unit_below_k_is_hidden_without_its_n():
     table = results_to_table(results, DEFINITION, "en")
     for name, n in (("B", "3"), ("C", "2")):
         line = next(line for line in table.splitlines() if line.startswith(f"Unit: {name}"))
-        assert "suppressed (fewer than 5 respondents here, or between it and another group shown)" in line
+        assert "hidden (here, or in its difference from another group shown, fewer respondents than k = 5)" in line
         assert n not in line
     block_a = table.split("Unit: A")[1].split("Unit: B")[0]
     assert "Respondents: 10" in block_a
@@ -239,7 +246,7 @@ def test_complementary_suppression_per_question_across_units():
     assert cells[("A", "clarity")].suppressed and cells[("B", "clarity")].suppressed
     assert cells[("A", "enps")].n == 10 and cells[("B", "enps")].n == 6
     block_a = results_to_table(results, DEFINITION, "en").split("Unit: A")[1].split("Unit: B")[0]
-    assert "suppressed (fewer than 5 respondents here, or between it and another group shown)" in block_a
+    assert "hidden (here, or in its difference from another group shown, fewer respondents than k = 5)" in block_a
 
 
 # --- comments -----------------------------------------------------------------
@@ -329,7 +336,7 @@ def test_diagnostic_three_majority_no_is_missing_governance():
     assert (diagnostic["questions"][0]["yes"], diagnostic["questions"][0]["no"], diagnostic["questions"][0]["n"]) == (1, 5, 6)
     assert (diagnostic["no_count"], diagnostic["missing_governance"]) == (3, True)
     assert diagnostic["verdict"] == VERDICT_MISSING_GOVERNANCE
-    assert ("the problem is missing Experience Governance, not the EX-CX link"
+    assert ("the problem is missing Experience Governance, not the link between EX and CX"
             in results_to_table(results, definition, "en"))
     assert "problemem jest brak Experience Governance" in results_to_table(results, definition, "pl")
 
@@ -347,7 +354,7 @@ def test_diagnostic_two_majority_no_is_not_missing_governance():
     definition, data = _diagnostic_frame([1, 2, 6, 6, 4, 5])
     results = compute_wave_results(data, definition, k=5)
     assert results.diagnostic.verdict.verdict_key == VERDICT_STRENGTHEN_EX_CX_LINK
-    assert "strengthen the EX-CX link" in results_to_table(results, definition, "en")
+    assert "strengthen the link between EX and CX" in results_to_table(results, definition, "en")
 
 
 # --- changes ------------------------------------------------------------------
