@@ -221,7 +221,7 @@ def test_the_in_doubt_check_of_a_channel_message_works_with_the_manifests_scopes
     assert {"channels:history", "groups:history", "im:history"} <= manifest_scopes()
     port = slack.platform.port
     sent = port.post_to_channel(slack.governance, Message(text="notice"), key="k-1")
-    since = datetime.now(timezone.utc) - timedelta(minutes=1)
+    since = datetime.now(timezone.utc) - timedelta(minutes=1)  # the fake stamps messages with the real time, as Slack does
     assert port.find_sent("k-1", "channel", slack.governance, since=since) == sent
     private = slack.fake.add_channel("gov-private", "G0PRIVATE", is_member=True)
     assert port.find_sent("k-2", "channel", private, since=since) is None  # groups:history: asked, nothing found
