@@ -9,6 +9,9 @@ from bot.calendar_text import parse_days_off, parse_quiet_hours, parse_workdays
 SUPPORTED_LOCALES = ("pl", "en")
 
 
+CHOICES = {"log_format": ("text", "json"), "platform": ("console", "slack", "teams"), "enrol": ("ask", "auto", "off")}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="XGOV_", extra="ignore")
 
@@ -65,25 +68,13 @@ class Settings(BaseSettings):
     whistleblowing_text_en: str = Field(default="", description="What that channel is, in English.")
     log_format: str = Field(default="text", description="Log lines as text or json (one JSON object a line).")
 
-    @field_validator("log_format")
+    @field_validator("log_format", "platform", "enrol")
     @classmethod
-    def _known_log_format(cls, value: str) -> str:
-        if value not in ("text", "json"):
-            raise ValueError(f"XGOV_LOG_FORMAT must be text or json, not {value!r}")
-        return value
-
-    @field_validator("platform")
-    @classmethod
-    def _known_platform(cls, value: str) -> str:
-        if value not in ("console", "slack", "teams"):
-            raise ValueError(f"XGOV_PLATFORM must be console, slack or teams, not {value!r}")
-        return value
-
-    @field_validator("enrol")
-    @classmethod
-    def _known_enrol(cls, value: str) -> str:
-        if value not in ("ask", "auto", "off"):
-            raise ValueError(f"XGOV_ENROL must be ask, auto or off, not {value!r}")
+    def _one_of(cls, value: str, info) -> str:
+        allowed = CHOICES[info.field_name]
+        if value not in allowed:
+            raise ValueError(f"XGOV_{info.field_name.upper()} must be {', '.join(allowed[:-1])} or {allowed[-1]}, "
+                             f"not {value!r}")
         return value
 
     @field_validator("quiet_hours", "workdays", "days_off")

@@ -81,20 +81,24 @@ def on_skip(turn: Turn, event: ButtonAnswer) -> None:
     _after_answer(turn, event.message, token, question_id)
 
 
-def on_keep(turn: Turn, event: ButtonAnswer) -> None:
-    token, step, question_id = _split(event.value, 3)
+def _stepped_open(turn: Turn, token: str, step: str):
+    """A button of the message's current state (a stale one is refused), on a wave still open: its state."""
     responses.take_step(session=turn.session, token=token, step=step)
     state = responses.state(session=turn.session, token=token)
     responses.require_open(turn.session, state.wave.id, turn.now)
+    return state
+
+
+def on_keep(turn: Turn, event: ButtonAnswer) -> None:
+    token, step, question_id = _split(event.value, 3)
+    state = _stepped_open(turn, token, step)
     _question(state.wave, question_id)
     _after_answer(turn, event.message, token, question_id)
 
 
 def on_goto(turn: Turn, event: ButtonAnswer) -> None:
     token, step, question_id = _split(event.value, 3)
-    responses.take_step(session=turn.session, token=token, step=step)
-    state = responses.state(session=turn.session, token=token)
-    responses.require_open(turn.session, state.wave.id, turn.now)
+    state = _stepped_open(turn, token, step)
     ids = [q.id for q in state.wave.definition.questions]
     _question(state.wave, question_id)
     _show_question(turn, event.message, token, ids.index(question_id), state)
@@ -102,9 +106,7 @@ def on_goto(turn: Turn, event: ButtonAnswer) -> None:
 
 def on_change(turn: Turn, event: ButtonAnswer) -> None:
     token, step = _split(event.value, 2)
-    responses.take_step(session=turn.session, token=token, step=step)
-    state = responses.state(session=turn.session, token=token)
-    responses.require_open(turn.session, state.wave.id, turn.now)
+    state = _stepped_open(turn, token, step)
     turn.update(event.message, partial(views.change_menu, state.wave, token, state.step))
 
 
