@@ -107,18 +107,10 @@ def ex_figures(t: dict[str, pd.DataFrame], *, since: datetime, until: datetime) 
     waves = waves[(waves["ended"] >= since) & (waves["ended"] < until)]
 
     answers = t["survey_answers"].merge(t["survey_responses"][["id", "wave_id"]], left_on="response_id", right_on="id")
-    answers = answers.merge(waves[["id", "key", "ended", "k"]].rename(columns={"id": "wave_id"}), on="wave_id")
-    answers = answers[answers["value_int"].notna()].copy()
-    value = answers["value_int"].astype("float64")
-    answers["value"], answers["square"] = value, value * value
-    answers["promoter"], answers["detractor"] = (value >= 9).astype(int), (value <= 6).astype(int)
-    answers["top2"] = (value >= 4).astype(int)
-    for score in range(1, 6):
-        answers[f"c{score}"] = (value == score).astype(int)
-    grouped = answers.groupby(["key", "question_id", "wave_id"])
-    per_wave = grouped.agg(ended=("ended", "first"), k=("k", "first"), n=("value", "size"), total=("value", "sum"),
-                           squares=("square", "sum"), promoters=("promoter", "sum"), detractors=("detractor", "sum"),
-                           top2=("top2", "sum"), **{f"c{s}": (f"c{s}", "sum") for s in range(1, 6)}).reset_index()
+    answers = answers.merge(waves[["id", "key"]].rename(columns={"id": "wave_id"}), on="wave_id")
+    answers = answers[answers["value_int"].notna()]
+    per_wave = (answers.groupby(["key", "question_id", "wave_id", "value_int"]).size().rename("count").reset_index()
+                .merge(waves[["id", "ended", "k"]].rename(columns={"id": "wave_id"}), on="wave_id"))
     audiences = {int(w.id): (str(w.audience), None if pd.isna(w.audience_unit_id) else int(w.audience_unit_id))
                  for w in waves.itertuples()}
 
@@ -129,11 +121,12 @@ def ex_figures(t: dict[str, pd.DataFrame], *, since: datetime, until: datetime) 
         question = next((q for q in definition.questions if q.id == question_id), None) if definition else None
         if question is None:
             continue
-        series = same_audience([_aggregate(w, audiences) for w in rows.to_dict("records")])
+        series = same_audience([_aggregate(wave_id, answers, audiences)
+                                for wave_id, answers in rows.groupby("wave_id", sort=False)])
         if question.type == "nps":
             enps.append(series)
-        elif question.type == "likert":
-            items.append((series_figure(f"{key}/{question_id}", question.text, "likert", series), series))
+        elif question.kind.scored:
+            items.append((series_figure(f"{key}/{question_id}", question.text, question.type, series), series))
     figures = []
     if enps:
         latest = max(enps, key=lambda series: (series[-1].ended, series[-1].wave_id))
@@ -141,10 +134,10 @@ def ex_figures(t: dict[str, pd.DataFrame], *, since: datetime, until: datetime) 
     return holm_per_wave(figures + items)
 
 
-def _aggregate(w: dict, audiences: dict) -> WaveAggregate:
-    return WaveAggregate(int(w["wave_id"]), w["ended"].date(), int(w["k"]), int(w["n"]), float(w["total"]),
-                         float(w["squares"]), int(w["promoters"]), int(w["detractors"]), int(w["top2"]),
-                         tuple(int(w[f"c{s}"]) for s in range(1, 6)), audiences[int(w["wave_id"])])
+def _aggregate(wave_id: int, answers: pd.DataFrame, audiences: dict) -> WaveAggregate:
+    first = answers.iloc[0]
+    counts = tuple(sorted((int(value), int(count)) for value, count in zip(answers["value_int"], answers["count"])))
+    return WaveAggregate(int(wave_id), first["ended"].date(), int(first["k"]), counts, audiences[int(wave_id)])
 
 
 # --- CX and business KPIs ------------------------------------------------------------------------------

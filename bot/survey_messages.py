@@ -1,16 +1,13 @@
 """Messages of answering a survey in chat: invitation, one question at a time, summary."""
 from __future__ import annotations
 
-from bot.errors import N_, NP_
+from bot.errors import NP_
 from bot.i18n import Translate, local_time
 from bot.messages import Button, Choices, Field, Form, FormField, Message, Option
 from bot.services.survey_waves import WaveView
 from bot.text_rules import shorten
 from surveys import Question
 
-LIKERT_LABELS = {1: N_("Strongly disagree"), 2: N_("Disagree"), 3: N_("Neither agree nor disagree"),
-                 4: N_("Agree"), 5: N_("Strongly agree")}
-NPS_END_LABELS = {0: N_("not at all likely"), 10: N_("extremely likely")}
 
 
 def _text(localized, _: Translate) -> str:
@@ -44,40 +41,26 @@ def _anonymity_note(wave: WaveView, _: Translate) -> str:
                   "Your answers are anonymous: results are shown only for groups of at least {n} people."), n=wave.k)
 
 
-def answer_label(question: Question, value, _: Translate) -> str:
-    """The label of one option of a scale (never used to show a person's own answer back)."""
-    if question.type == "likert":
-        return f"{value} – {_(LIKERT_LABELS[int(value)])}"
-    if question.type == "nps":
-        return f"{value}" + (f" – {_(NPS_END_LABELS[int(value)])}" if int(value) in NPS_END_LABELS else "")
-    if question.type == "yes_no":
-        return _("Yes") if int(value) else _("No")
-    return str(value)
-
-
 def _scale_options(question: Question, stamp: str, _: Translate) -> tuple[Option, ...]:
-    if question.type == "yes_no":
-        values = (1, 0)
-    else:
-        values = tuple(question.scale.values())
-    return tuple(Option(f"{stamp}|{question.id}|{value}", answer_label(question, value, _)) for value in values)
+    kind = question.kind
+    return tuple(Option(f"{stamp}|{question.id}|{value}", kind.option_label(value, _)) for value in kind.options())
 
 
 def _first_number(question: Question) -> int:
     """A console numbers a scale's options by their scores (a 0-10 scale from 0: typing 9 answers 9)."""
-    return question.scale.low if question.type in ("nps", "likert") else 1
+    return question.scale.low if question.scale else 1
 
 
 def _question_buttons(question: Question, stamp: str, answered: bool, _: Translate) -> list[Button]:
     """A written answer changes only by writing again: it has no Skip, and Keep moves on."""
     target = f"{stamp}|{question.id}"
     buttons: list[Button] = []
-    if question.type == "text":
+    if question.kind.written:
         label = _("Write again") if answered else _("Write an answer")
         buttons.append(Button(label, "survey.text", target, "primary"))
     if answered:
         buttons.append(Button(_("Keep the answer"), "survey.keep", target))
-    if question.optional and not (answered and question.type == "text"):
+    if question.optional and not (answered and question.kind.written):
         buttons.append(Button(_("Skip"), "survey.skip", target))
     return buttons
 
@@ -92,10 +75,10 @@ def question_message(wave: WaveView, token: str, step: int, index: int, answered
     if question.optional:
         text += "\n" + _("(optional)")
     if answered:
-        text += "\n" + (_("You have written an answer; write again to change it.") if question.type == "text"
+        text += "\n" + (_("You have written an answer; write again to change it.") if question.kind.written
                          else _("You have answered; choose again to change the answer."))
     choices = None
-    if question.type != "text":
+    if not question.kind.written:
         choices = Choices("survey.answer", _scale_options(question, stamp, _), first_number=_first_number(question))
     buttons = _question_buttons(question, stamp, answered, _)
     if index > 0:

@@ -28,16 +28,7 @@ def _text(localized, _: Translate) -> str:
 def question_figure(result: QuestionResult, _: Translate) -> str:
     if result.suppressed:
         return _("hidden: fewer than k respondents")
-    scored = result.result
-    if result.type == "nps":
-        return _("{score:+.0f} (95% interval {low:+.0f} to {high:+.0f}) · promoters {p}, passives {m}, detractors {d} · n = {n}",
-                 score=scored.score, low=scored.ci_low, high=scored.ci_high, p=scored.promoters, m=scored.passives,
-                 d=scored.detractors, n=result.n)
-    if result.type == "likert":
-        return _("mean {mean:.2f} · agree (4-5) {top:.0f}% · n = {n}", mean=scored.mean, top=scored.top2_box, n=result.n)
-    if result.type == "yes_no":
-        return _("yes {yes} · no {no} · n = {n}", yes=scored.yes, no=scored.no, n=result.n)
-    return _("comments: {n}", n=result.n)
+    return result.kind.figure_text(result.result, result.n, _)
 
 
 def _change_note(results: WaveResults, question_id: str, _: Translate) -> str:
@@ -128,7 +119,7 @@ def _unit_fields(results: WaveResults, _: Translate) -> list[Field]:
         if unit.suppressed:
             lines.append(_("{unit}: hidden to keep answers anonymous", unit=unit.unit or "-"))
             continue
-        first = next((q for q in unit.questions if q.type in ("nps", "likert")), None)
+        first = next((q for q in unit.questions if q.kind.scored), None)
         figure = question_figure(first, _) if first else ""
         lines.append(f"{unit.unit or '-'}: {figure}")
     return [Field(_("By org unit (first scored question)"), "\n".join(lines))] if lines else []

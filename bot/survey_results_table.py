@@ -46,11 +46,6 @@ LABELS: dict[str, str] = {  # the table's words (msgids)
     'change': N_('Change'),
     'significant': N_('significant'),
     'noise': N_('within noise'),
-    'nps': N_('NPS {score} (promoters {p}, passives {m}, detractors {d}; 95% interval {low} to {high})'),
-    'likert': N_('mean {mean} (95% interval {low} to {high}), agree (4-5) {top2}% (95% interval {top2_low} to {top2_high})'),
-    'likert_short': N_('mean {mean}, agree (4-5) {top2}%'),
-    'yes_no': N_('yes {share}% ({yes} yes, {no} no)'),
-    'text': N_('comments: {n}'),
     'unit_maturity': N_('Maturity overall'),
     'interval': N_('95% interval'),
     'near_boundary': N_('near a level boundary: another sample could land a level up or down'),
@@ -83,17 +78,7 @@ def results_to_table(results: WaveResults, definition: SurveyDefinition, _: Tran
         result = question.result
         if question.suppressed:
             return hidden
-        if question.type == "nps":
-            return t("nps", score=num(result.score, 1, sign=True), p=result.promoters, m=result.passives,
-                     d=result.detractors, low=num(result.ci_low, 1), high=num(result.ci_high, 1))
-        if question.type == "likert":
-            key = "likert" if full and result.ci_low is not None else "likert_short"
-            top2_low, top2_high = result.top2_ci or (None, None)
-            return t(key, mean=num(result.mean, 2), top2=num(result.top2_box, 1), low=num(result.ci_low, 2),
-                     high=num(result.ci_high, 2), top2_low=num(top2_low, 1), top2_high=num(top2_high, 1))
-        if question.type == "yes_no":
-            return t("yes_no", share=num(result.yes_share, 1), yes=result.yes, no=result.no)
-        return t("text", n=result.n)
+        return question.kind.table_text(result, _, num, full=full)
 
     def n_of(value: int | None) -> str:
         return "–" if value is None else str(value)
@@ -163,7 +148,7 @@ def results_to_table(results: WaveResults, definition: SurveyDefinition, _: Tran
         lines += _grid(
             ["#", t("question"), "n", t("change"), ""],
             [[number[c.question_id], text_of(c.question_id), f"{c.n} / {c.previous_n}",
-              num(c.change.delta, 1 if c.type == "nps" else 2, sign=True),
+              num(c.change.delta, c.kind.delta_digits, sign=True),
               t("significant") if c.change.significant else t("noise")] for c in results.changes])
     return "\n".join(lines) + "\n"
 

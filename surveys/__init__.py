@@ -12,7 +12,8 @@ Definition files (TOML, `surveys/definitions/*.toml`, texts in Polish and Englis
     intro = { pl = "...", en = "..." }   # optional
     [[questions]]
     id = "enps"
-    type = "nps"                   # nps (0-10) | likert (1-5) | yes_no | text (<= 2000 chars)
+    type = "nps"                   # nps (0-10) | likert (1-5) | yes_no | text (<= 2000 chars):
+                                   #   one module each in surveys/question_types/
     text = { pl = "...", en = "..." }
     optional = false               # default false
     scale = [0, 10]                # optional; must match the type's fixed scale

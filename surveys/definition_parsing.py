@@ -11,11 +11,10 @@ from typing import Any
 
 from surveys.definition_rules import survey_shape_problems
 from surveys.dimensions import DIMENSION_IDS
+from surveys.question_types import TYPES
 from surveys.model import (
     AUDIENCE_HINTS,
     LANGUAGES,
-    QUESTION_SCALES,
-    QUESTION_TYPES,
     SURVEY_KINDS,
     LocalizedText,
     Question,
@@ -86,7 +85,7 @@ def _question(raw: Any, position: int, kind: str | None, problems: list[str]) ->
 
 
 def _question_type(raw: dict[str, Any], where: str, problems: list[str]) -> str | None:
-    question_type = _choice(raw.get("type"), QUESTION_TYPES, f"{where}: type", problems, "question type")
+    question_type = _choice(raw.get("type"), tuple(TYPES), f"{where}: type", problems, "question type")
     if "scale" in raw and question_type is not None:
         _check_scale(raw["scale"], question_type, where, problems)
     return question_type
@@ -94,7 +93,7 @@ def _question_type(raw: dict[str, Any], where: str, problems: list[str]) -> str 
 
 def _check_scale(raw_scale: Any, question_type: str, where: str, problems: list[str]) -> None:
     """A written scale is optional documentation; it must match the type's fixed scale."""
-    scale = QUESTION_SCALES.get(question_type)
+    scale = TYPES[question_type].scale
     expected = [scale.low, scale.high] if scale else None
     if expected is None:
         problems.append(f"{where}: a {question_type} question has no scale; remove 'scale'")

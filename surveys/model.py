@@ -4,53 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LANGUAGES = ("pl", "en")
+from surveys.localized import LANGUAGES, LocalizedText, Scale
+from surveys.question_types import QuestionType, question_type
+
 SURVEY_KINDS = ("pulse", "maturity", "diagnostic", "custom")
 AUDIENCE_HINTS = ("everyone", "managers")
-QUESTION_TYPES = ("nps", "likert", "yes_no", "text")
-TEXT_ANSWER_MAX_LENGTH = 2000
 
-
-@dataclass(frozen=True)
-class LocalizedText:
-    """One user-facing text in every supported language."""
-
-    pl: str
-    en: str
-
-    def for_locale(self, locale: str | None) -> str:
-        """The text for a platform locale such as "pl", "pl-PL" or "en_GB"; English otherwise."""
-        language = (locale or "").replace("_", "-").split("-")[0].lower()
-        return self.pl if language == "pl" else self.en
-
-
-@dataclass(frozen=True)
-class Scale:
-    """The whole-number range of a scored question, with the labels of both ends."""
-
-    low: int
-    high: int
-    low_label: LocalizedText
-    high_label: LocalizedText
-
-    def values(self) -> range:
-        return range(self.low, self.high + 1)
-
-
-QUESTION_SCALES = {
-    "nps": Scale(
-        0,
-        10,
-        LocalizedText(pl="Zdecydowanie nie", en="Not at all likely"),
-        LocalizedText(pl="Zdecydowanie tak", en="Extremely likely"),
-    ),
-    "likert": Scale(
-        1,
-        5,
-        LocalizedText(pl="Zdecydowanie się nie zgadzam", en="Strongly disagree"),
-        LocalizedText(pl="Zdecydowanie się zgadzam", en="Strongly agree"),
-    ),
-}
+__all__ = ["AUDIENCE_HINTS", "LANGUAGES", "SURVEY_KINDS", "LocalizedText", "Question", "Scale",
+           "SurveyDefinition"]
 
 
 @dataclass(frozen=True)
@@ -62,9 +23,14 @@ class Question:
     dimension: str | None = None
 
     @property
+    def kind(self) -> QuestionType:
+        """The type's object (surveys/question_types): how this question is asked, scored and written."""
+        return question_type(self.type)
+
+    @property
     def scale(self) -> Scale | None:
         """The answer scale of an nps or likert question; None for yes_no and text."""
-        return QUESTION_SCALES.get(self.type)
+        return self.kind.scale
 
 
 @dataclass(frozen=True)

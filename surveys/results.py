@@ -47,26 +47,15 @@ from surveys.diagnostic import DiagnosticVerdict, diagnostic_verdict
 from surveys.inference import beyond_noise, holm_rejections
 from surveys.maturity import MaturityResult, score_maturity
 from surveys.model import Question, SurveyDefinition
+from surveys.question_types import QuestionType, question_type
 from surveys.results_format import results_to_dict
 from surveys.scopes import DEFAULT_K_COMMENTS, ScopeAudit, storage_units
-from surveys.scoring import Change, LikertResult, NpsResult, collect_comments, likert, mean_change, nps, nps_change
-from surveys.stats import is_present, whole_number_in
+from surveys.question_types.text import TextResult
+from surveys.question_types.yes_no import YesNoResult
+from surveys.scoring import Change, LikertResult, NpsResult, collect_comments
+from surveys.stats import is_present
 
 REQUIRED_COLUMNS = ("response_id", "org_unit", "question_id", "value_int", "value_text")
-_INT_RANGES = {"nps": (0, 10), "likert": (1, 5), "yes_no": (0, 1)}
-
-
-@dataclass(frozen=True)
-class YesNoResult:
-    yes: int
-    no: int
-    n: int
-    yes_share: float | None  # percent of yes answers, 0-100
-
-
-@dataclass(frozen=True)
-class TextResult:
-    n: int  # number of comments given
 
 
 ScoredResult = NpsResult | LikertResult | YesNoResult | TextResult
@@ -83,6 +72,10 @@ class QuestionResult:
     def __post_init__(self) -> None:
         if self.suppressed and (self.n is not None or self.result is not None):
             raise ValueError("a suppressed result carries neither n nor figures")
+
+    @property
+    def kind(self) -> QuestionType:
+        return question_type(self.type)
 
 
 @dataclass(frozen=True)
@@ -129,6 +122,10 @@ class QuestionChange:
     n: int
     previous_n: int
     change: Change
+
+    @property
+    def kind(self) -> QuestionType:
+        return question_type(self.type)
 
 
 @dataclass(frozen=True)
@@ -199,7 +196,7 @@ def compute_wave_results(
         questions=questions,
         by_unit=tuple(_unit_result(frame, definition, audit, name) for name in listed),
         comments=tuple(_comments(q, values.get(q.id, []), audit.comments_shown(atoms, q.id))
-                       for q in definition.questions if q.type == "text"),
+                       for q in definition.questions if q.kind.written),
         maturity=_maturity(definition, questions, values),
         diagnostic=_diagnostic(definition, questions),
         changes=_changes(previous, questions),
@@ -226,7 +223,7 @@ def _audit(frame: pd.DataFrame, definition: SurveyDefinition, k: int, k_comments
         for sits_in, count in audience.items():
             members[stored_under[sits_in]] = members.get(stored_under[sits_in], 0) + count
     return ScopeAudit(k=k, k_comments=k_comments, parents=parents, members=members, respondents=respondents,
-                      answered=answered, text_questions=[q.id for q in definition.questions if q.type == "text"])
+                      answered=answered, text_questions=[q.id for q in definition.questions if q.kind.written])
 
 
 def _question_results(definition: SurveyDefinition, audit: ScopeAudit, atoms: frozenset[str],
@@ -253,16 +250,18 @@ def _given_answers(answers: pd.DataFrame, definition: SurveyDefinition) -> pd.Da
     missing = [column for column in REQUIRED_COLUMNS if column not in answers.columns]
     if missing:
         raise ValueError(f"the answers lack the column(s) {', '.join(missing)}")
-    types = {q.id: q.type for q in definition.questions}
+    kinds = {q.id: q.kind for q in definition.questions}
     rows = []
     for response_id, org_unit, question_id, value_int, value_text in zip(
         *(answers[column].astype(object).tolist() for column in REQUIRED_COLUMNS)
     ):
-        question_type = types.get(question_id)
-        value = value_text if question_type == "text" else value_int
-        if question_type is None or not is_present(response_id) or not is_present(value):
+        kind = kinds.get(question_id)
+        if kind is None:
             continue
-        rows.append((str(response_id), _unit_name(org_unit), question_id, _clean(question_id, question_type, value)))
+        value = value_text if kind.written else value_int
+        if not is_present(response_id) or not is_present(value):
+            continue
+        rows.append((str(response_id), _unit_name(org_unit), question_id, _read(question_id, kind, value)))
     frame = pd.DataFrame(rows, columns=["response_id", "org_unit", "question_id", "value"], dtype=object)
     if frame.empty:
         return frame
@@ -274,12 +273,9 @@ def _unit_name(value: Any) -> str:
     return str(value) if is_present(value) else ""
 
 
-def _clean(question_id: str, question_type: str, value: Any) -> int | str:
-    if question_type == "text":
-        return str(value).strip()
-    low, high = _INT_RANGES[question_type]
+def _read(question_id: str, kind: QuestionType, value: Any) -> int | str:
     try:
-        return whole_number_in(value, low, high)
+        return kind.read(value)
     except ValueError as error:
         raise ValueError(f"question {question_id!r}: {error}") from None
 
@@ -298,19 +294,7 @@ def _values_by_question(frame: pd.DataFrame) -> dict[str, list[Any]]:
 def _question_result(question: Question, values: list[Any], *, hidden: bool) -> QuestionResult:
     if hidden:
         return QuestionResult(question.id, question.type, suppressed=True)
-    return QuestionResult(question.id, question.type, False, len(values), _score(question.type, values))
-
-
-def _score(question_type: str, values: list[Any]) -> ScoredResult:
-    if question_type == "nps":
-        return nps(values)
-    if question_type == "likert":
-        return likert(values)
-    if question_type == "yes_no":
-        yes = sum(1 for value in values if value == 1)
-        n = len(values)
-        return YesNoResult(yes, n - yes, n, yes / n * 100 if n else None)
-    return TextResult(len(values))
+    return QuestionResult(question.id, question.type, False, len(values), question.kind.score(values))
 
 
 def _comments(question: Question, values: list[Any], shown: bool) -> CommentsResult:
@@ -360,11 +344,8 @@ def _changes(previous: WaveResults | None, questions: tuple[QuestionResult, ...]
         old = before.get(current.question_id)
         if current.suppressed or old is None or old.type != current.type:
             continue
-        if current.type == "nps":
-            change = nps_change(old.result, current.result)
-        elif current.type == "likert":
-            change = mean_change(old.result, current.result)
-        else:
+        change = current.kind.change(old.result, current.result)
+        if change is None:
             continue
         changes.append(QuestionChange(current.question_id, current.type, current.n, old.n, change))
     return with_holm(changes)

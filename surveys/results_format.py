@@ -6,10 +6,9 @@ maturity scores and their intervals 2 decimals, p-values 4 decimals.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
-from surveys.scoring import LikertResult, NpsResult
+from surveys.question_types.base import rounded
 
 if TYPE_CHECKING:
     from surveys.maturity import MaturityResult
@@ -37,18 +36,12 @@ def results_to_dict(results: WaveResults) -> dict[str, Any]:
         "changes": [
             {
                 "question_id": c.question_id, "type": c.type, "n": c.n, "previous_n": c.previous_n,
-                "delta": _round(c.change.delta, 1 if c.type == "nps" else 2),
-                "p": _round(c.change.p_value, 4), "method": c.change.method, "significant": c.change.significant, "direction": c.change.direction,
+                "delta": rounded(c.change.delta, c.kind.delta_digits),
+                "p": rounded(c.change.p_value, 4), "method": c.change.method, "significant": c.change.significant, "direction": c.change.direction,
             }
             for c in results.changes
         ],
     }
-
-
-def _round(value: float | None, digits: int) -> float | None:
-    if value is None or math.isinf(value) or math.isnan(value):
-        return None
-    return round(value, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def _question_dict(question: QuestionResult) -> dict[str, Any]:
@@ -56,20 +49,7 @@ def _question_dict(question: QuestionResult) -> dict[str, Any]:
         return {"question_id": question.question_id, "suppressed": True}
     entry: dict[str, Any] = {"question_id": question.question_id, "type": question.type, "suppressed": False,
                              "n": question.n}
-    result = question.result
-    if isinstance(result, NpsResult):
-        entry.update(score=_round(result.score, 1), promoters=result.promoters, passives=result.passives,
-                     detractors=result.detractors, ci_low=_round(result.ci_low, 1), ci_high=_round(result.ci_high, 1))
-    elif isinstance(result, LikertResult):
-        entry.update(mean=_round(result.mean, 2), top2_box=_round(result.top2_box, 1),
-                     distribution={str(value): count for value, count in result.distribution.items()},
-                     ci_low=_round(result.ci_low, 2), ci_high=_round(result.ci_high, 2),
-                     top2_ci_low=_round(result.top2_ci[0], 1) if result.top2_ci else None,
-                     top2_ci_high=_round(result.top2_ci[1], 1) if result.top2_ci else None)
-    elif question.type == "yes_no":
-        entry.update(yes=result.yes, no=result.no, yes_share=_round(result.yes_share, 1))
-    else:
-        entry.update(comments=result.n)
+    entry.update(question.kind.figures(question.result))
     return entry
 
 
@@ -88,20 +68,20 @@ def _maturity_dict(maturity: MaturityResult | None) -> dict[str, Any] | None:
         return None
     dimensions = [
         {"dimension": d.dimension, "suppressed": True} if d.score is None
-        else {"dimension": d.dimension, "suppressed": False, "n": d.n, "score": _round(d.score, 2),
+        else {"dimension": d.dimension, "suppressed": False, "n": d.n, "score": rounded(d.score, 2),
               "level": d.level, "items": d.items_answered, **_interval_dict(d.ci), "near_boundary": d.near_boundary}
         for d in maturity.dimensions
     ]
     overall = None
     if maturity.overall is not None:
-        overall = {"n": max(d.n for d in maturity.dimensions), "score": _round(maturity.overall, 2),
+        overall = {"n": max(d.n for d in maturity.dimensions), "score": rounded(maturity.overall, 2),
                    "level": maturity.overall_level, **_interval_dict(maturity.overall_ci),
                    "near_boundary": maturity.overall_near_boundary}
     return {"overall": overall, "dimensions": dimensions}
 
 
 def _interval_dict(ci: tuple[float, float] | None) -> dict[str, float | None]:
-    return {"ci_low": _round(ci[0], 2) if ci else None, "ci_high": _round(ci[1], 2) if ci else None}
+    return {"ci_low": rounded(ci[0], 2) if ci else None, "ci_high": rounded(ci[1], 2) if ci else None}
 
 
 def answer_key(answer: bool | None) -> str:
@@ -124,6 +104,3 @@ def _diagnostic_dict(results: WaveResults) -> dict[str, Any] | None:
         "yes_count": verdict.yes_count, "no_count": verdict.no_count, "unanswered": verdict.unanswered,
         "missing_governance": verdict.missing_governance, "verdict": verdict.verdict_key,
     }
-
-
-# --- table --------------------------------------------------------------------

@@ -15,7 +15,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from surveys.inference import (
@@ -28,7 +29,7 @@ from surveys.inference import (
     share_change_test,
     share_interval,
 )
-from surveys.stats import mean, present, whole_number_in
+from surveys.stats import present, whole_number_in
 
 LIKERT_VALUES = range(1, 6)
 
@@ -98,10 +99,14 @@ class Comments:
 
 def nps(scores: Iterable[int | None]) -> NpsResult:
     """NPS or eNPS of 0-10 answers; raises ValueError on anything else than 0-10 or a gap."""
-    answers = [whole_number_in(score, 0, 10) for score in present(scores)]
-    n = len(answers)
-    promoters = sum(1 for answer in answers if answer >= 9)
-    detractors = sum(1 for answer in answers if answer <= 6)
+    return nps_of_counts(Counter(whole_number_in(score, 0, 10) for score in present(scores)))
+
+
+def nps_of_counts(counts: Mapping[int, int]) -> NpsResult:
+    """NPS or eNPS from {answer 0-10: number of answers}."""
+    n = sum(counts.values())
+    promoters = sum(count for answer, count in counts.items() if answer >= 9)
+    detractors = sum(count for answer, count in counts.items() if answer <= 6)
     passives = n - promoters - detractors
     if n == 0:
         return NpsResult(None, 0, 0, 0, 0, None, None)
@@ -120,13 +125,18 @@ def _nps_standard_error(promoters: int, detractors: int, n: int) -> float | None
 
 def likert(scores: Iterable[int | None]) -> LikertResult:
     """Summary of 1-5 agreement answers; raises ValueError on anything else than 1-5 or a gap."""
-    answers = [whole_number_in(score, 1, 5) for score in present(scores)]
-    n = len(answers)
-    distribution = {value: answers.count(value) for value in LIKERT_VALUES}
+    return likert_of_counts(Counter(whole_number_in(score, 1, 5) for score in present(scores)))
+
+
+def likert_of_counts(counts: Mapping[int, int]) -> LikertResult:
+    """Summary from {answer 1-5: number of answers}."""
+    distribution = {value: counts.get(value, 0) for value in LIKERT_VALUES}
+    n = sum(distribution.values())
     if n == 0:
         return LikertResult(None, distribution, None, 0, None, None)
     top2 = distribution[4] + distribution[5]
-    result = LikertResult(mean(answers), distribution, top2 / n * 100, n, None, None, share_interval(top2, n))
+    average = sum(value * count for value, count in distribution.items()) / n
+    result = LikertResult(average, distribution, top2 / n * 100, n, None, None, share_interval(top2, n))
     if result.standard_error is None:
         return result
     sd = result.standard_error * math.sqrt(n)

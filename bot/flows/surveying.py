@@ -75,7 +75,7 @@ def on_skip(turn: Turn, event: ButtonAnswer) -> None:
     token, step, question_id = _split(event.value, 3)
     responses.take_step(session=turn.session, token=token, step=step)
     state = responses.state(session=turn.session, token=token)
-    if _question(state.wave, question_id).type == "text" and question_id in state.answers:
+    if _question(state.wave, question_id).kind.written and question_id in state.answers:
         raise UserError(N_("A written answer changes only by writing again."))
     responses.answer(session=turn.session, token=token, question_id=question_id, raw=None, now=turn.now)
     _after_answer(turn, event.message, token, question_id)
