@@ -31,7 +31,7 @@ from bot.digest.model import (
     SurveyFigure,
     WeekCount,
 )
-from bot.digest.ex import WaveAggregate, holm_per_wave, same_audience, series_figure
+from bot.digest.ex import WaveAggregate, figures_of_series
 from bot.digest.control_chart import HISTORY_WEEKS, weekly_signal
 from bot.digest.signals import LATELY_WEEKS
 from bot.digest.noise import kpi_change
@@ -114,24 +114,10 @@ def ex_figures(t: dict[str, pd.DataFrame], *, since: datetime, until: datetime) 
     audiences = {int(w.id): (str(w.audience), None if pd.isna(w.audience_unit_id) else int(w.audience_unit_id))
                  for w in waves.itertuples()}
 
-    enps: list[list[WaveAggregate]] = []
-    items: list[tuple[SurveyFigure, list[WaveAggregate]]] = []
-    for (key, question_id), rows in per_wave.groupby(["key", "question_id"], sort=True):
-        definition = definitions.get(key)
-        question = next((q for q in definition.questions if q.id == question_id), None) if definition else None
-        if question is None:
-            continue
-        series = same_audience([_aggregate(wave_id, answers, audiences)
-                                for wave_id, answers in rows.groupby("wave_id", sort=False)])
-        if question.type == "nps":
-            enps.append(series)
-        elif question.kind.scored:
-            items.append((series_figure(f"{key}/{question_id}", question.text, question.type, series), series))
-    figures = []
-    if enps:
-        latest = max(enps, key=lambda series: (series[-1].ended, series[-1].wave_id))
-        figures.append((series_figure("enps", ENPS_LABEL, "nps", latest), latest))
-    return holm_per_wave(figures + items)
+    series = {(key, question_id): [_aggregate(wave_id, answers, audiences)
+                                   for wave_id, answers in rows.groupby("wave_id", sort=True)]
+              for (key, question_id), rows in per_wave.groupby(["key", "question_id"], sort=True)}
+    return figures_of_series(definitions, series)
 
 
 def _aggregate(wave_id: int, answers: pd.DataFrame, audiences: dict) -> WaveAggregate:

@@ -13,6 +13,7 @@ figures that share a latest wave are decided together with Holm's correction.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 
@@ -24,7 +25,7 @@ from bot.digest.model import Change
 from bot.services.survey_waves import definition_of
 from storage.models import SurveyAnswer, SurveyRecord, SurveyResponse, SurveyWave
 from surveys.inference import beyond_noise, holm_rejections
-from surveys.model import LocalizedText
+from surveys.model import LocalizedText, SurveyDefinition
 from surveys.question_types import NPS, QuestionType, question_type
 
 ENPS_KEY = "enps"
@@ -106,18 +107,23 @@ def _as_date(value) -> date:
 
 def ex_figures(session: Session, *, since: datetime, until: datetime,
                now: datetime | None = None) -> tuple[SurveyFigure, ...]:
-    """eNPS first (the latest eNPS series), then each 1-5 item by survey and question; waves still open by
-    `now` are left out."""
+    """The figures of the pulse waves ended in [since, until); waves still open by `now` are left out."""
     definitions = {record.key: definition_of(record)
                    for record in session.scalars(select(SurveyRecord).where(SurveyRecord.kind == "pulse"))}
+    return figures_of_series(definitions, question_aggregates(session, since=since, until=until, now=now))
+
+
+def figures_of_series(definitions: Mapping[str, SurveyDefinition],
+                      aggregates: Mapping[tuple[str, str], list[WaveAggregate]]) -> tuple[SurveyFigure, ...]:
+    """eNPS first (the latest eNPS series), then each scored item by survey and question, from
+    {(survey key, question id): [WaveAggregate oldest first]}."""
     enps_series: list[list[WaveAggregate]] = []
     items: list[tuple[SurveyFigure, list[WaveAggregate]]] = []
-    for (key, question_id), aggregates in sorted(question_aggregates(session, since=since, until=until,
-                                                                     now=now).items()):
+    for (key, question_id), series_of_question in sorted(aggregates.items()):
         question = _question(definitions.get(key), question_id)
         if question is None:
             continue
-        series = same_audience(aggregates)
+        series = same_audience(series_of_question)
         if question.type == NPS.name:
             enps_series.append(series)
         elif question.kind.scored:
