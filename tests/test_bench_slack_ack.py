@@ -28,7 +28,7 @@ def _check(results: dict, requests: int, people: int) -> None:
 
 
 def test_quick_run_answers_everything_and_stores_every_report_once(capsys):
-    args = parse_args(["--quick", "--requests", "40", "--people", "20", "--warmup", "20", "--clients", "10"])
+    args = parse_args(["--quick", "--requests", "20", "--people", "10", "--warmup", "10", "--clients", "5"])
     results = benchmark(args, log=lambda _line: None)
     _check(results, requests=args.requests, people=args.people)
     print_report(results)

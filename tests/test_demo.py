@@ -95,11 +95,11 @@ def test_same_seed_same_output(tmp_path):
 
 
 def test_polish_demo_is_in_polish(tmp_path, capsys):
-    out = run(tmp_path, "pl", "--seed", "3", "--lang", "pl")
+    out = run(tmp_path, "pl", "--seed", "3", "--lang", "pl", size=("--employees", "60", "--weeks", "2"))
     text = (out / "transcript.md").read_text(encoding="utf-8")
     assert "# Zapis demonstracji xgov" in text and "Zgłoszenie F-1 przyjęte" in text
     assert "Co się zmieniło po Twoim zgłoszeniu" in text
-    assert (out / "digest.md").read_text(encoding="utf-8").startswith("# Przegląd governance 2026-W06")
+    assert (out / "digest.md").read_text(encoding="utf-8").startswith("# Przegląd governance 2026-W03")
     assert "## Sygnały" in (out / "digest.md").read_text(encoding="utf-8")
     english_words = re.findall(r"\b(Report|received|Assigned to you|declined by|resolved|Thank you|Owner)\b", text)
     assert english_words == []
