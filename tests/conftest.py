@@ -8,12 +8,14 @@ import fcntl
 import os
 import shutil
 import sqlite3
+import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import ProgrammingError
 
 from storage.migrate import upgrade
 from storage.models import Base
@@ -47,9 +49,22 @@ def postgres_database_url():
         connection.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
     url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    _drop_database(admin, name)
     admin.dispose()
+
+
+def _drop_database(admin, name: str) -> None:
+    """DROP ... WITH (FORCE) ends our own connections, but not an autovacuum worker that happens to be on
+    the database (it is not ours to signal): wait for it to finish, a few seconds at most."""
+    for attempt in range(40):
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except ProgrammingError as error:
+            if "must be a member of the role" not in str(error) or attempt == 39:
+                raise
+            time.sleep(0.25)
 
 
 @pytest.fixture(scope="session")
