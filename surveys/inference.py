@@ -144,6 +144,7 @@ def _permutation_p(pooled: tuple[tuple[int, int], ...], size: int, observed: int
     return float(min(1.0, farther + 0.5 * as_far))
 
 
+@lru_cache(maxsize=65536)
 def _sum_distribution(pooled: tuple[tuple[int, int], ...], size: int) -> np.ndarray:
     """P(sum of `size` answers drawn without replacement = s), for each s (scores shifted to start at 0)."""
     top = max(score for score, _ in pooled) * size
