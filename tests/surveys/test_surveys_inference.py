@@ -1,4 +1,5 @@
 """Hand-computed values of each method in surveys.inference (sources in its module doc and docs/surveys.md)."""
+import itertools
 import math
 
 import pytest
@@ -94,3 +95,28 @@ def test_holm_step_down():
     # Holm 1979: sorted 0.005 <= 0.05/4, 0.01 <= 0.05/3, 0.03 > 0.05/2: stop
     assert holm_rejections([0.01, 0.04, 0.03, 0.005]) == [True, False, False, True]
     assert holm_rejections([]) == []
+
+
+def _compositions(n: int, parts: int):
+    for cuts in itertools.combinations(range(n + parts - 1), parts - 1):
+        bounds = (-1, *cuts, n + parts - 1)
+        yield [bounds[i + 1] - bounds[i] - 1 for i in range(parts)]
+
+
+def test_every_interval_contains_the_figure_it_is_shown_with():
+    # the intervals are centred on adjusted values; for every possible team of up to 30 (means: 12) they still
+    # contain the score, mean or share printed beside them
+    for n in range(1, 31):
+        for promoters, _passives, detractors in _compositions(n, 3):
+            low, high = nps_interval(promoters, detractors, n)
+            assert low - 1e-9 <= (promoters - detractors) / n * 100 <= high + 1e-9, (promoters, detractors, n)
+        for successes in range(n + 1):
+            low, high = share_interval(successes, n)
+            assert low - 1e-9 <= successes / n * 100 <= high + 1e-9
+    for n in range(2, 13):
+        for counts in _compositions(n, 5):
+            answers = [score for score, count in zip(range(1, 6), counts) for _ in range(count)]
+            mean = sum(answers) / n
+            sd = math.sqrt(sum((a - mean) ** 2 for a in answers) / (n - 1))
+            low, high = mean_interval(mean, sd, n, 1.0, 5.0)
+            assert low - 1e-9 <= mean <= high + 1e-9, counts
