@@ -1,6 +1,6 @@
 """How often each statistical rule of xgov cries wolf, and how often it sees a real change.
 
-    python -m bench.noise            # the full table (about a minute on one core)
+    python -m bench.noise            # the full table (about 15 seconds)
     python -m bench.noise --quick    # the same table from fewer simulations (seconds)
 
 One table, one row per rule and n:
@@ -252,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
             + amount_rows(rng, sims // 4) + signal_rows(rng, years) + coverage_rows(largest_n))
     print(table(rows))
     print(f"\n{'quick' if args.quick else 'full'} run: {sims} simulations per cell, {family_sims} waves, "
-          f"{years} simulated years per rate; coverage exact at n = 5..{largest_n}; {time.monotonic() - started:.0f} s; seed {SEED}")
+          f"{years} simulated years per rate; coverage exact at n = 5..{largest_n}; "
+          f"{time.monotonic() - started:.0f} s; seed {SEED}")
     return 0
 
 

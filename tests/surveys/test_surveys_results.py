@@ -104,7 +104,8 @@ def test_overall_enps_likert_and_yes_no_by_hand():
     assert (tools.n, tools.result.mean, tools.result.top2_box) == (8, 3.5, 62.5)
     # squares 14; with Rocks's pseudo-answers (0.75 at 1, 1.5 at 3, 0.75 at 5): n' = 11, mean' = 37/11 = 3.3636,
     # squares 20.5455, s'^2 / n' = 0.186777, t(0.975, 10) = 2.228139: 3.3636 ± 0.9630
-    assert (tools.result.ci_low, tools.result.ci_high) == (pytest.approx(2.4007, abs=1e-4), pytest.approx(4.3266, abs=1e-4))
+    assert (tools.result.ci_low, tools.result.ci_high) == (pytest.approx(2.4007, abs=1e-4),
+                                                           pytest.approx(4.3266, abs=1e-4))
 
     as_dict = results_to_dict(results)
     questions = {q["question_id"]: q for q in as_dict["questions"]}

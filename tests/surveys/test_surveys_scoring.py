@@ -10,7 +10,8 @@ from surveys import collect_comments, likert, mean_change, nps, nps_change
 def test_all_promoters_is_plus_100():
     result = nps([9, 10, 10, 9])
     assert (result.score, result.promoters, result.n) == (100.0, 4, 4)
-    # adjusted Wald (Rocks 2016) with t(0.975, n' - 1): n' = 7, p = 4.75/7, d = 0.75/7, 0.5714 ± 2.446912 * 0.256121
+    # adjusted Wald (Rocks 2016) with t(0.975, n' - 1): n' = 7, p = 4.75/7, d = 0.75/7,
+    # 0.5714 ± 2.446912 * 0.256121
     assert (result.ci_low, result.ci_high) == (pytest.approx(-5.528, abs=1e-3), 100.0)
 
 
