@@ -34,6 +34,9 @@ def test_conditional_binomial_mid_p_for_counts_two_sided():
 def test_rate_compares_events_per_exposure():
     # 10 of 1000 vs 25 of 1000 (1.0 and 2.5 per 100): 25 | 35 ~ Bin(35, 1/2), two-sided mid-p = 0.0113
     assert rate_change((1.0, 1000), (2.5, 1000)).significant
+    # 0 of 2000 then 3 of 1000: 3 | 3 ~ Bin(3, 1/3); mid-p one-sided P(X = 3) / 2 = 1/54, two-sided 1/27 = 0.037
+    assert conditional_mid_p(3, 3, 1 / 3) == pytest.approx(1 / 27)
+    assert rate_change((0.0, 2000), (0.3, 1000)).significant
     # same events over twice the exposure is the same rate: 10 | 30 with p = 1/3 is no change at all
     assert not rate_change((1.0, 2000), (1.0, 1000)).significant
 
