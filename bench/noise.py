@@ -1,6 +1,6 @@
 """How often each statistical rule of xgov cries wolf, and how often it sees a real change.
 
-    python -m bench.noise            # the full table (about two minutes on one core)
+    python -m bench.noise            # the full table (about 15 seconds)
     python -m bench.noise --quick    # the same table from fewer simulations (seconds)
 
 One table, one row per rule and n:
@@ -12,22 +12,23 @@ One table, one row per rule and n:
 - KPI counts over equal spans and amounts against their history (revenue +- 2%);
 - weekly signals: false alarms per signal per year of weekly digests (52 digests read on a
   steady Poisson rate), and power as the share of doublings flagged within four weeks;
-- interval coverage at n = 5: exact, by enumerating every possible sample, for the worst of
-  the team distributions listed in TEAM_DISTRIBUTIONS.
+- interval coverage: exact, by enumerating every possible sample with its multinomial
+  probability, for each team shape in TEAM_DISTRIBUTIONS: at n = 5, the lowest over
+  n = 5..30 (5..10 with --quick) and the expected width of the interval.
 
-Nothing here touches a database; the rules are the bot's own functions.
+Nothing here touches a database; the rules are the bot's own functions. Samples are drawn
+with numpy in one batch per cell and each rule runs once per distinct pair of waves.
 """
 from __future__ import annotations
 
 import argparse
 import itertools
-import math
 import sys
 import time
 from collections.abc import Callable
 
 import numpy as np
-from scipy import stats
+from scipy.special import gammaln
 
 from bot.digest.control_chart import HISTORY_WEEKS, weekly_signal
 from bot.digest.noise import count_change, kpi_change
@@ -57,58 +58,68 @@ WEEKLY_RATES = (0.25, 1.0, 4.0, 20.0)
 FIGURES_PER_WAVE = 6
 
 
-def likert_counts(rng: np.random.Generator, n: int, probabilities) -> dict[int, int]:
-    return {score: int(c) for score, c in zip(range(1, 6), rng.multinomial(n, probabilities))}
+def per_distinct_pair(before: np.ndarray, after: np.ndarray, test: Callable[[tuple, tuple], float]) -> np.ndarray:
+    """test(before, after) for each pair of rows of counts, computed once per distinct pair."""
+    pairs = np.hstack([before.reshape(len(before), -1), after.reshape(len(after), -1)])
+    distinct, index = np.unique(pairs, axis=0, return_inverse=True)
+    half = pairs.shape[1] // 2
+    p_values = np.array([test(tuple(int(c) for c in row[:half]), tuple(int(c) for c in row[half:]))
+                         for row in distinct])
+    return p_values[index.reshape(-1)]
 
 
-def flag_rate(rng: np.random.Generator, sims: int, test: Callable[[], float]) -> float:
-    return sum(test() < ALPHA for _ in range(sims)) / sims
+def nps_p(before: tuple, after: tuple) -> float:
+    return nps_change_test(before, after).p_value
+
+
+def mean_p(before: tuple, after: tuple) -> float:
+    return mean_change_test(dict(zip(range(1, 6), before)), dict(zip(range(1, 6), after))).p_value
+
+
+def share_p(n: int) -> Callable[[tuple, tuple], float]:
+    return lambda before, after: share_change_test((before[0], n), (after[0], n)).p_value
 
 
 def change_rows(rng: np.random.Generator, sims: int) -> list[tuple]:
     rows = []
     for n in SIZES:
-        def nps(shifted: bool) -> float:
-            after = NPS_SHIFTED if shifted else NPS_NULL
-            return nps_change_test(tuple(rng.multinomial(n, NPS_NULL)), tuple(rng.multinomial(n, after))).p_value
-
-        def mean(shifted: bool) -> float:
-            after = LIKERT_SHIFTED if shifted else LIKERT_NULL
-            return mean_change_test(likert_counts(rng, n, LIKERT_NULL), likert_counts(rng, n, after)).p_value
-
-        def share(shifted: bool) -> float:
-            before, after = rng.binomial(n, 0.5), rng.binomial(n, 0.75 if shifted else 0.5)
-            return share_change_test((int(before), n), (int(after), n)).p_value
-
-        for rule, test, shift in (("eNPS/NPS change", nps, "+45 points"), ("mean change (1-5)", mean, "+0.56"),
-                                  ("share change (top-2-box)", share, "50% -> 75%")):
-            rows.append((rule, n, flag_rate(rng, sims, lambda: test(False)), flag_rate(rng, sims, lambda: test(True)),
-                         shift))
+        rules = (("eNPS/NPS change", NPS_NULL, NPS_SHIFTED, nps_p, "+45 points"),
+                 ("mean change (1-5)", LIKERT_NULL, LIKERT_SHIFTED, mean_p, "+0.56"),
+                 ("share change (top-2-box)", (0.5, 0.5), (0.75, 0.25), share_p(n), "50% -> 75%"))
+        for rule, null, shifted, test, shift in rules:
+            rates = []
+            for after in (null, shifted):
+                before_counts, after_counts = rng.multinomial(n, null, sims), rng.multinomial(n, after, sims)
+                rates.append(float(np.mean(per_distinct_pair(before_counts, after_counts, test) < ALPHA)))
+            rows.append((rule, n, rates[0], rates[1], shift))
     return rows
 
 
 def family_rows(rng: np.random.Generator, sims: int) -> list[tuple]:
     rows = []
+    items = FIGURES_PER_WAVE - 1
     for n in SIZES:
-        flagged = 0
-        for _ in range(sims):
-            p_values = [nps_change_test(tuple(rng.multinomial(n, NPS_NULL)), tuple(rng.multinomial(n, NPS_NULL))).p_value]
-            p_values += [mean_change_test(likert_counts(rng, n, LIKERT_NULL), likert_counts(rng, n, LIKERT_NULL)).p_value
-                         for _item in range(FIGURES_PER_WAVE - 1)]
-            flagged += any(holm_rejections(p_values))
+        nps = per_distinct_pair(rng.multinomial(n, NPS_NULL, sims), rng.multinomial(n, NPS_NULL, sims), nps_p)
+        means = per_distinct_pair(rng.multinomial(n, LIKERT_NULL, sims * items),
+                                rng.multinomial(n, LIKERT_NULL, sims * items), mean_p).reshape(sims, items)
+        flagged = sum(any(holm_rejections([nps[wave], *means[wave]])) for wave in range(sims))
         rows.append(("family-wise per wave (6 figures, Holm)", n, flagged / sims, None, ""))
     return rows
 
 
 def count_rows(rng: np.random.Generator, sims: int) -> list[tuple]:
-    """KPI counts over equal spans (complaints per month): the exact conditional binomial test."""
+    """KPI counts over equal spans (complaints per month): the mid-p conditional binomial test."""
     rows = []
+
+    def flagged(prior: tuple, current: tuple) -> float:
+        return float(count_change(prior[0], current[0]).significant)
+
     for mean_count in (5, 20, 100):
-        alarms = sum(count_change(int(rng.poisson(mean_count)), int(rng.poisson(mean_count))).significant
-                     for _ in range(sims))
-        power = sum(count_change(int(rng.poisson(mean_count)), int(rng.poisson(mean_count * 2))).significant
-                    for _ in range(sims))
-        rows.append(("KPI count, equal spans", mean_count, alarms / sims, power / sims, "doubling"))
+        rates = []
+        for factor in (1, 2):
+            prior, current = rng.poisson(mean_count, sims), rng.poisson(mean_count * factor, sims)
+            rates.append(float(np.mean(per_distinct_pair(prior, current, flagged))))
+        rows.append(("KPI count, equal spans", mean_count, rates[0], rates[1], "doubling"))
     return rows
 
 
@@ -145,45 +156,77 @@ def signal_rows(rng: np.random.Generator, years: int) -> list[tuple]:
     return rows
 
 
-def coverage_rows() -> list[tuple]:
-    """Exact coverage at n = 5: every sample enumerated with its multinomial probability; the worst case shown."""
-    n = 5
-    nps_cover = min(_coverage(n, probabilities, _nps_hit) for probabilities in TEAM_DISTRIBUTIONS["nps"])
-    mean_cover = min(_coverage(n, probabilities, _mean_hit) for probabilities in TEAM_DISTRIBUTIONS["likert"])
-    share_cover = min(sum(stats.binom.pmf(k, n, p) for k in range(n + 1)
-                          if share_interval(k, n)[0] <= p * 100 <= share_interval(k, n)[1])
-                      for p in TEAM_DISTRIBUTIONS["share"])
-    return [("coverage: NPS adjusted Wald (exact, worst team)", n, nps_cover, None, "95% nominal"),
-            ("coverage: mean, Student t (exact, worst team)", n, mean_cover, None, "95% nominal"),
-            ("coverage: share, Wilson (exact, worst team)", n, share_cover, None, "95% nominal")]
+def coverage_rows(largest_n: int) -> list[tuple]:
+    """Exact coverage: every sample of n = 5..largest_n enumerated with its multinomial probability, per team shape.
+
+    One row per figure and team shape: the coverage at n = 5, and over n = 5..largest_n the
+    lowest coverage (with its n) and the expected interval width at n = 5 and n = largest_n.
+    """
+    sizes = range(5, largest_n + 1)
+    figures = (("NPS", "nps", _nps_intervals, lambda q: (q[0] - q[2]) * 100),
+               ("mean", "likert", _mean_intervals,
+                lambda q: sum(score * p for score, p in zip(range(1, 6), q))),
+               ("share", "share", _share_intervals, lambda q: q[0] * 100))
+    rows = []
+    for label, key, intervals, truth in figures:
+        shapes = [(p, 1 - p) for p in TEAM_DISTRIBUTIONS["share"]] if key == "share" else TEAM_DISTRIBUTIONS[key]
+        name = _shape_name if key != "share" else (lambda shape: f"{shape[0] * 100:g}%")
+        per_n = {n: intervals(n) for n in sizes}  # (compositions, low, high)
+        for shape in shapes:
+            coverages, widths = [], []
+            for n in sizes:
+                counts, low, high = per_n[n]
+                weights = _multinomial_pmf(counts, n, shape)
+                true_value = truth(shape)
+                coverages.append(float(weights[(low - 1e-9 <= true_value) & (true_value <= high + 1e-9)].sum()))
+                widths.append(float((weights * (high - low)).sum()))
+            worst = int(np.argmin(coverages))
+            rows.append((f"coverage (exact): {label} {name(shape)}", 5, coverages[0], None,
+                         f"n 5-{largest_n}: min {coverages[worst] * 100:.1f}% (n={sizes[worst]}); "
+                         f"width {widths[0]:.2f} at 5, {widths[-1]:.2f} at {largest_n}"))
+    return rows
 
 
-def _coverage(n: int, probabilities, hit) -> float:
-    total = 0.0
-    for counts in _compositions(n, len(probabilities)):
-        weight = stats.multinomial.pmf(counts, n, probabilities)
-        if weight > 0 and hit(counts, probabilities, n):
-            total += weight
-    return total
+def _shape_name(shape) -> str:
+    return "/".join(f"{p * 100:g}" for p in shape)
 
 
-def _compositions(n: int, parts: int):
+def _compositions(n: int, parts: int) -> np.ndarray:
+    rows = []
     for cuts in itertools.combinations(range(n + parts - 1), parts - 1):
         bounds = (-1, *cuts, n + parts - 1)
-        yield tuple(bounds[i + 1] - bounds[i] - 1 for i in range(parts))
+        rows.append([bounds[i + 1] - bounds[i] - 1 for i in range(parts)])
+    return np.array(rows)
 
 
-def _nps_hit(counts, probabilities, n) -> bool:
-    promoters, _passives, detractors = counts
-    low, high = nps_interval(promoters, detractors, n)
-    return low <= (probabilities[0] - probabilities[2]) * 100 <= high
+def _multinomial_pmf(counts: np.ndarray, n: int, probabilities) -> np.ndarray:
+    probabilities = np.asarray(probabilities, dtype=float)
+    log_p = np.log(np.where(probabilities > 0, probabilities, 1.0))
+    impossible = (counts > 0) & (probabilities == 0)[None, :]
+    terms = np.where(impossible, -np.inf, counts * log_p)
+    log_weights = gammaln(n + 1) - gammaln(counts + 1).sum(axis=1) + terms.sum(axis=1)
+    return np.exp(log_weights)
 
 
-def _mean_hit(counts, probabilities, n) -> bool:
-    values = [score for score, count in zip(range(1, 6), counts) for _ in range(count)]
-    interval = mean_interval(float(np.mean(values)), float(np.std(values, ddof=1)), n, 1.0, 5.0)
-    true_mean = sum(score * p for score, p in zip(range(1, 6), probabilities))
-    return interval[0] - 1e-12 <= true_mean <= interval[1] + 1e-12
+def _nps_intervals(n: int):
+    counts = _compositions(n, 3)
+    bounds = np.array([nps_interval(int(p), int(d), n) for p, _passive, d in counts])
+    return counts, bounds[:, 0], bounds[:, 1]
+
+
+def _mean_intervals(n: int):
+    counts = _compositions(n, 5)
+    scores = np.arange(1, 6)
+    means = counts @ scores / n
+    sds = np.sqrt((counts * (scores[None, :] - means[:, None]) ** 2).sum(axis=1) / (n - 1))
+    bounds = np.array([mean_interval(float(m), float(sd), n, 1.0, 5.0) for m, sd in zip(means, sds)])
+    return counts, bounds[:, 0], bounds[:, 1]
+
+
+def _share_intervals(n: int):
+    counts = _compositions(n, 2)
+    bounds = np.array([share_interval(int(k), n) for k, _rest in counts])
+    return counts, bounds[:, 0], bounds[:, 1]
 
 
 def table(rows: list[tuple]) -> str:
@@ -202,14 +245,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer simulations: the table's shape in seconds")
     args = parser.parse_args(argv)
-    sims, family_sims, years = (200, 40, 8) if args.quick else (20000, 4000, 400)
+    sims, family_sims, years, largest_n = (200, 40, 8, 10) if args.quick else (20000, 4000, 400, 30)
     rng = np.random.default_rng(SEED)
     started = time.monotonic()
     rows = (change_rows(rng, sims) + family_rows(rng, family_sims) + count_rows(rng, sims)
-            + amount_rows(rng, sims // 4) + signal_rows(rng, years) + coverage_rows())
+            + amount_rows(rng, sims // 4) + signal_rows(rng, years) + coverage_rows(largest_n))
     print(table(rows))
     print(f"\n{'quick' if args.quick else 'full'} run: {sims} simulations per cell, {family_sims} waves, "
-          f"{years} simulated years per rate; {time.monotonic() - started:.0f} s; seed {SEED}")
+          f"{years} simulated years per rate; coverage exact at n = 5..{largest_n}; "
+          f"{time.monotonic() - started:.0f} s; seed {SEED}")
     return 0
 
 

@@ -125,7 +125,7 @@ def nps_enps_answer(data: DiagnosticData) -> DataAnswer:
 
 
 def share_answer(count: int, n: int, limit: float, *, healthy_below: bool) -> DataAnswer:
-    """A share against a limit, decided on its Wilson 95% interval: wholly on the healthy side -> yes."""
+    """A share against a limit, decided on its corrected Wilson 95% interval: wholly on the healthy side -> yes."""
     if n < MIN_DATA_N:
         return DataAnswer(None, n, enough=False)
     low, high = (bound / 100 for bound in share_interval(count, n))

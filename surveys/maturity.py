@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from surveys.dimensions import DIMENSION_IDS
 from surveys.model import LocalizedText, SurveyDefinition
-from surveys.inference import mean_interval
+from surveys.inference import t_interval
 from surveys.scoring import likert
 from surveys.stats import mean
 
@@ -146,5 +146,5 @@ def _dimension_score(
     ci = None
     if all(item.n >= 2 for item in answered):
         sd_bound = mean([item.standard_error for item in answered]) * math.sqrt(min(i.n for i in answered))
-        ci = mean_interval(score, sd_bound, min(item.n for item in answered), SCALE_MIN, SCALE_MAX)
+        ci = t_interval(score, sd_bound, min(item.n for item in answered), SCALE_MIN, SCALE_MAX)
     return DimensionScore(dimension_id, score, level_for(score), len(answered), n, ci, near_boundary(ci))

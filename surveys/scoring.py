@@ -2,9 +2,10 @@
 
 - nps(): promoters 9-10, passives 7-8, detractors 0-6; skipped answers are left out
   (they are not passives). score = %promoters - %detractors, from -100 to +100, with the
-  adjusted-Wald 95% interval (Rocks 2016; surveys.inference).
+  adjusted-Wald 95% interval with a Student t quantile (Rocks 2016; surveys.inference).
 - likert(): mean of 1-5 answers, count per value, top2_box = percent (0-100) of answers
-  4 or 5; a Student t 95% interval for the mean (n >= 2) and a Wilson interval for top2_box.
+  4 or 5; a Student t 95% interval for the mean with Rocks's pseudo-answers (n >= 2) and a
+  continuity-corrected Wilson interval (Newcombe 1998) for top2_box.
 - nps_change() / mean_change() / share_change(): difference to the previous wave, the
   p-value of the test chosen by size (exact permutation below 30 answers, else adjusted
   Wald / Welch / Agresti-Caffo) and whether the change is beyond noise as a figure on its
@@ -58,7 +59,7 @@ class LikertResult:
     n: int
     ci_low: float | None
     ci_high: float | None
-    top2_ci: tuple[float, float] | None = None  # Wilson 95% interval of top2_box, in percent
+    top2_ci: tuple[float, float] | None = None  # corrected Wilson 95% interval of top2_box, in %
 
     @property
     def standard_error(self) -> float | None:

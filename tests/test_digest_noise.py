@@ -8,25 +8,35 @@ from bot.digest.noise import (
     LEFT_OUT_KIND,
     LEFT_OUT_N,
     LEFT_OUT_SPANS,
+    conditional_mid_p,
     count_change,
     kpi_change,
     rate_change,
 )
 
 
-def test_exact_conditional_binomial_for_counts_two_sided():
-    # 1 vs 9: P(X >= 9 | 10, 1/2) = 11/1024; two-sided 22/1024 = 0.0215 < 0.05
+def test_conditional_binomial_mid_p_for_counts_two_sided():
+    # Lancaster's mid-p: 1 vs 9: P(X > 9 | 10, 1/2) + P(X = 9) / 2 = (1 + 5) / 1024; two-sided 12/1024 = 0.0117
+    assert conditional_mid_p(9, 10, 0.5) == pytest.approx(12 / 1024)
     assert count_change(1, 9).significant and count_change(9, 1).direction == -1
-    # 2 vs 8: P(X >= 8) = 56/1024; two-sided 0.109: noise
+    # 2 vs 8: (11 + 45/2) / 1024 one-sided, two-sided 67/1024 = 0.0654: noise
+    assert conditional_mid_p(8, 10, 0.5) == pytest.approx(67 / 1024)
     assert not count_change(2, 8).significant
-    # 2 vs 9: P(X >= 9 | 11) = 67/2048 = 0.0327 one-sided, two-sided 0.065: noise under the two-sided rule
-    assert not count_change(2, 9).significant
+    # 2 vs 9: (12 + 55/2) / 2048 one-sided, two-sided 79/2048 = 0.0386: real (the exact p, 0.065, said noise)
+    assert conditional_mid_p(9, 11, 0.5) == pytest.approx(79 / 2048)
+    assert count_change(2, 9).significant
+    # 3 vs 9: (79 + 220/2) / 4096 one-sided, two-sided 378/4096 = 0.0923: noise
+    assert conditional_mid_p(9, 12, 0.5) == pytest.approx(378 / 4096)
+    assert not count_change(3, 9).significant
     assert not count_change(0, 0).significant
 
 
 def test_rate_compares_events_per_exposure():
-    # 10 of 1000 vs 25 of 1000 (1.0 and 2.5 per 100): 25 | 35 ~ Bin(35, 1/2), two-sided p = 0.0167
+    # 10 of 1000 vs 25 of 1000 (1.0 and 2.5 per 100): 25 | 35 ~ Bin(35, 1/2), two-sided mid-p = 0.0113
     assert rate_change((1.0, 1000), (2.5, 1000)).significant
+    # 0 of 2000 then 3 of 1000: 3 | 3 ~ Bin(3, 1/3); mid-p one-sided P(X = 3) / 2 = 1/54, two-sided 1/27 = 0.037
+    assert conditional_mid_p(3, 3, 1 / 3) == pytest.approx(1 / 27)
+    assert rate_change((0.0, 2000), (0.3, 1000)).significant
     # same events over twice the exposure is the same rate: 10 | 30 with p = 1/3 is no change at all
     assert not rate_change((1.0, 2000), (1.0, 1000)).significant
 
@@ -65,4 +75,4 @@ def test_a_change_is_left_out_with_its_reason():
 
 def test_counts_over_equal_spans_are_tested():
     change, note = kpi_change([(10.0, None), (25.0, None)], "complaints", ["count"] * 2, ["week"] * 2)
-    assert change.significant and note is None  # 25 | 35: two-sided p = 0.017
+    assert change.significant and note is None  # 25 | 35: two-sided mid-p = 0.0113

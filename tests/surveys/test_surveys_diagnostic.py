@@ -70,9 +70,10 @@ def test_question_one_needs_ten_answers_per_wave():
 
 
 @pytest.mark.parametrize("workarounds, tagged, expected", [
-    # Wilson 95%: 0 of 40 -> 0% to 8.8% (below 10%: yes); 12 of 40 -> 18.1% to 45.4% (above: no);
-    # 2 of 20 -> 2.8% to 30.1% (straddles 10%: undecided); 9 tagged reports: not enough data
-    (0, 40, "yes"), (12, 40, "no"), (2, 20, "undecided"), (0, 9, "not_enough_data"),
+    # Wilson 95% with continuity correction (Newcombe 1998): 0 of 50 -> 0% to 8.9% (below 10%: yes);
+    # 0 of 40 -> 0% to 10.9% (straddles 10%: undecided); 12 of 40 -> 17.1% to 46.7% (above: no);
+    # 2 of 20 -> 1.8% to 33.1% (straddles: undecided); 9 tagged reports: not enough data
+    (0, 50, "yes"), (0, 40, "undecided"), (12, 40, "no"), (2, 20, "undecided"), (0, 9, "not_enough_data"),
 ])
 def test_data_answer_workarounds(workarounds, tagged, expected):
     data = DiagnosticData(workarounds=workarounds, tagged_reports=tagged)

@@ -102,18 +102,20 @@ def test_overall_enps_likert_and_yes_no_by_hand():
     assert enps.result.score == pytest.approx(100 / 9)
     tools = results.question("tools")
     assert (tools.n, tools.result.mean, tools.result.top2_box) == (8, 3.5, 62.5)
-    # sample variance 14 / 7 = 2, standard error sqrt(2 / 8) = 0.5, t(0.975, 7) = 2.3646: 3.5 ± 1.1823
-    assert (tools.result.ci_low, tools.result.ci_high) == (pytest.approx(2.3177, abs=1e-4), pytest.approx(4.6823, abs=1e-4))
+    # squares 14; with Rocks's pseudo-answers (0.75 at 1, 1.5 at 3, 0.75 at 5): n' = 11, mean' = 37/11 = 3.3636,
+    # squares 20.5455, s'^2 / n' = 0.186777, t(0.975, 10) = 2.228139: 3.3636 ± 0.9630
+    assert (tools.result.ci_low, tools.result.ci_high) == (pytest.approx(2.4007, abs=1e-4),
+                                                           pytest.approx(4.3266, abs=1e-4))
 
     as_dict = results_to_dict(results)
     questions = {q["question_id"]: q for q in as_dict["questions"]}
     assert questions["enps"] == {
         "question_id": "enps", "type": "nps", "suppressed": False, "n": 9, "score": 11.1,
-        "promoters": 4, "passives": 2, "detractors": 3, "ci_low": -39.1, "ci_high": 55.7,  # adjusted Wald: 8.33 ± 1.96 * 24.18
+        "promoters": 4, "passives": 2, "detractors": 3, "ci_low": -44.9, "ci_high": 61.5,  # adjusted Wald: 8.33 ± t(0.975, 11) 2.201 * 24.18
     }
     assert questions["tools"]["mean"] == 3.5 and questions["tools"]["n"] == 8
-    # Wilson for 5 of 8 agreeing: 30.6% to 86.3%
-    assert (questions["tools"]["top2_ci_low"], questions["tools"]["top2_ci_high"]) == (30.6, 86.3)
+    # Wilson with continuity correction for 5 of 8 agreeing: 25.9% to 89.8%
+    assert (questions["tools"]["top2_ci_low"], questions["tools"]["top2_ci_high"]) == (25.9, 89.8)
     assert questions["tools"]["distribution"] == {"1": 1, "2": 1, "3": 1, "4": 3, "5": 2}
     assert questions["stay"] == {"question_id": "stay", "type": "yes_no", "suppressed": False, "n": 6,
                                  "yes": 4, "no": 2, "yes_share": 66.7}

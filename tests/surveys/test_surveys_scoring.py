@@ -10,8 +10,9 @@ from surveys import collect_comments, likert, mean_change, nps, nps_change
 def test_all_promoters_is_plus_100():
     result = nps([9, 10, 10, 9])
     assert (result.score, result.promoters, result.n) == (100.0, 4, 4)
-    # adjusted Wald (Rocks 2016): n' = 7, p = 4.75/7, d = 0.75/7, 0.5714 ± 1.96 * 0.2561
-    assert (result.ci_low, result.ci_high) == (pytest.approx(6.944, abs=1e-3), 100.0)
+    # adjusted Wald (Rocks 2016) with t(0.975, n' - 1): n' = 7, p = 4.75/7, d = 0.75/7,
+    # 0.5714 ± 2.446912 * 0.256121
+    assert (result.ci_low, result.ci_high) == (pytest.approx(-5.528, abs=1e-3), 100.0)
 
 
 def test_all_detractors_is_minus_100():
@@ -23,9 +24,9 @@ def test_skipped_answer_is_not_a_passive():
     result = nps([10, 10, None, 0])
     assert (result.n, result.promoters, result.passives, result.detractors) == (3, 2, 0, 1)
     assert result.score == pytest.approx(100 / 3)
-    # adjusted Wald: n' = 6, p = 2.75/6, d = 1.75/6, centre 1/6, var (0.75 - 1/36) / 6
-    assert result.ci_low == pytest.approx((1 / 6 - 1.959964 * math.sqrt((0.75 - 1 / 36) / 6)) * 100, abs=1e-4)
-    assert result.ci_high == pytest.approx((1 / 6 + 1.959964 * math.sqrt((0.75 - 1 / 36) / 6)) * 100, abs=1e-4)
+    # adjusted Wald: n' = 6, p = 2.75/6, d = 1.75/6, centre 1/6, var (0.75 - 1/36) / 6, t(0.975, 5) = 2.570582
+    assert result.ci_low == pytest.approx((1 / 6 - 2.570582 * math.sqrt((0.75 - 1 / 36) / 6)) * 100, abs=1e-4)
+    assert result.ci_high == 100.0  # 1/6 + 0.8918 is past the scale: clipped
 
 
 def test_mixed_case_computed_by_hand():
@@ -35,9 +36,10 @@ def test_mixed_case_computed_by_hand():
     assert result.score == pytest.approx(33.3333, abs=1e-4)
     # var = (7/9 - (3/9)^2) / 9 = 6/81, se = sqrt(6)/9 = 0.27217 -> 27.217 points
     assert result.standard_error == pytest.approx(27.2166, abs=1e-4)
-    # adjusted Wald: n' = 12, p = 5.75/12, d = 2.75/12, centre 0.25, var (0.70833 - 0.0625) / 12
-    assert result.ci_low == pytest.approx(-20.4692, abs=1e-4)
-    assert result.ci_high == pytest.approx(70.4692, abs=1e-4)
+    # adjusted Wald: n' = 12, p = 5.75/12, d = 2.75/12, centre 0.25, var (0.70833 - 0.0625) / 12 = 0.053819;
+    # margin t(0.975, 11) = 2.200985 * 0.231990 = 0.510607
+    assert result.ci_low == pytest.approx(-26.0607, abs=1e-4)
+    assert result.ci_high == pytest.approx(76.0607, abs=1e-4)
 
 
 def test_boundaries_of_the_groups():
@@ -79,11 +81,12 @@ def test_likert_mean_distribution_top2_and_ci():
     assert result.mean == pytest.approx(3.4)
     assert result.distribution == {1: 1, 2: 1, 3: 0, 4: 1, 5: 2}
     assert result.top2_box == pytest.approx(60.0)
-    # sample variance 13.2 / 4 = 3.3; se = sqrt(3.3 / 5) = 0.8124; t(0.975, 4) = 2.7764: 3.4 ± 2.2556
-    assert result.ci_low == pytest.approx(1.1444, abs=1e-4)
-    assert result.ci_high == 5.0  # clipped to the scale
-    # Wilson for 3 of 5 agreeing: 23.1% to 88.2% (Newcombe 1998, method 3)
-    assert result.top2_ci == (pytest.approx(23.07, abs=0.01), pytest.approx(88.24, abs=0.01))
+    # squares 13.2; with 0.75 answers at 1, 1.5 at 3, 0.75 at 5: n' = 8, mean' = 26/8 = 3.25, squares
+    # 13.2 + 5 * 0.15^2 + 0.75 * 2.25^2 + 1.5 * 0.25^2 + 0.75 * 1.75^2 = 19.5; margin 2.364624 * sqrt(19.5 / 56) = 1.3954
+    assert result.ci_low == pytest.approx(1.8546, abs=1e-4)
+    assert result.ci_high == pytest.approx(4.6454, abs=1e-4)
+    # Wilson with continuity correction for 3 of 5 agreeing: 17.0% to 92.7% (Newcombe 1998, method 4)
+    assert result.top2_ci == (pytest.approx(17.04, abs=0.01), pytest.approx(92.74, abs=0.01))
 
 
 def test_likert_single_answer_has_no_interval():
