@@ -30,12 +30,12 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from statistics import NormalDist
 
 import numpy as np
-from scipy import stats
 
 ALPHA = 0.05
-Z_95 = float(stats.norm.ppf(1 - ALPHA / 2))
+Z_95 = NormalDist().inv_cdf(1 - ALPHA / 2)  # 1.959964
 EXACT_BELOW = 30  # the permutation test is used while either wave has fewer answers than this
 
 # The smallest change worth a governance team's attention, per figure type (5% of each scale's range).
@@ -60,7 +60,7 @@ def nps_interval(promoters: int, detractors: int, n: int) -> tuple[float, float]
     adjusted_n = n + 3
     p, d = (promoters + 0.75) / adjusted_n, (detractors + 0.75) / adjusted_n
     centre = p - d
-    margin = _t_975(adjusted_n - 1) * math.sqrt((p + d - centre**2) / adjusted_n)
+    margin = t_975(adjusted_n - 1) * math.sqrt((p + d - centre**2) / adjusted_n)
     return max(-100.0, (centre - margin) * 100), min(100.0, (centre + margin) * 100)
 
 
@@ -82,7 +82,7 @@ def mean_interval(mean: float, sd: float, n: int, low: float, high: float) -> tu
     adjusted_mean = (n * mean + sum(value * weight for value, weight in points)) / adjusted_n
     squares = (n - 1) * sd * sd + n * (mean - adjusted_mean) ** 2
     squares += sum(weight * (value - adjusted_mean) ** 2 for value, weight in points)
-    margin = _t_975(adjusted_n - 1) * math.sqrt(squares / (adjusted_n - 1) / adjusted_n)
+    margin = t_975(adjusted_n - 1) * math.sqrt(squares / (adjusted_n - 1) / adjusted_n)
     return max(low, adjusted_mean - margin), min(high, adjusted_mean + margin)
 
 
@@ -90,12 +90,14 @@ def t_interval(mean: float, sd: float, n: int, low: float, high: float) -> tuple
     """Plain Student t 95% interval, mean +- t(0.975, n-1) sd / sqrt(n), clipped; None below two answers."""
     if n < 2:
         return None
-    margin = _t_975(n - 1) * sd / math.sqrt(n)
+    margin = t_975(n - 1) * sd / math.sqrt(n)
     return max(low, mean - margin), min(high, mean + margin)
 
 
 @lru_cache(maxsize=1024)
-def _t_975(degrees_of_freedom: float) -> float:
+def t_975(degrees_of_freedom: float) -> float:
+    from scipy import stats  # imported when first needed: a process that computes no figure starts faster
+
     return float(stats.t.ppf(1 - ALPHA / 2, degrees_of_freedom))
 
 
@@ -190,6 +192,8 @@ def mean_change_test(before: Mapping[int, int], after: Mapping[int, int]) -> Tes
     (m1, v1), (m2, v2) = _mean_variance(before, n1), _mean_variance(after, n2)
     if v1 == 0 and v2 == 0:
         return TestResult(1.0 if m1 == m2 else 0.0, "welch")
+    from scipy import stats
+
     result = stats.ttest_ind_from_stats(m1, math.sqrt(v1), n1, m2, math.sqrt(v2), n2, equal_var=False)
     return TestResult(float(result.pvalue), "welch")
 
@@ -210,7 +214,7 @@ def share_change_test(before: tuple[int, int], after: tuple[int, int]) -> TestRe
 
 
 def _two_sided_normal(z: float) -> float:
-    return float(2 * stats.norm.sf(abs(z)))
+    return math.erfc(abs(z) / math.sqrt(2))  # 2 * P(Z > |z|)
 
 
 # --- one wave's family of figures ---------------------------------------------------------

@@ -129,3 +129,16 @@ def test_each_advisory_lock_has_a_key_of_its_own():
     from storage import audit
 
     assert audit._LOCK_ID != LOCK_KEY  # one key for both: the leader's own audited jobs waited forever
+
+
+def test_starting_the_command_line_loads_no_statistics_or_charting_library():
+    """Every `xgov` command starts a process (a replica, a worker, a cron job): scipy and matplotlib cost
+    about half a second of start-up and are loaded only by the code that computes a figure or draws."""
+    import subprocess
+    import sys
+
+    probe = "import sys, app.cli; print(sorted(m for m in ('scipy', 'matplotlib') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import stats
 
 TARGET_ARL_WEEKS = 260
 BASELINE_WEEKS = 26
@@ -74,6 +73,8 @@ def _arl(mu0: float, grid: int, k_units: int, h_units: int) -> float:
         return math.inf
     states = np.arange(h_units)
     counts = np.arange(int((h_units + k_units) / grid) + 2)
+    from scipy import stats  # imported when first needed: a process that computes no figure starts faster
+
     probabilities = stats.poisson.pmf(counts, mu0)
     moves = np.zeros((h_units, h_units))
     for count, probability in zip(counts, probabilities):

@@ -28,11 +28,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from scipy import stats
 
 from bot.digest.model import Change
 from bot.errors import N_
-from surveys.inference import ALPHA, Z_95, share_change_test
+from surveys.inference import ALPHA, Z_95, share_change_test, t_975
 
 MIN_HISTORY = 8
 LEFT_OUT_KIND = N_("left out: the KPI's kind was not declared at import")
@@ -62,6 +61,8 @@ def rate_change(previous: tuple[float, int], latest: tuple[float, int]) -> Chang
 
 def conditional_mid_p(events: int, total: int, share: float) -> float:
     """Two-sided mid-p (Lancaster 1961) of `events` of `total` ~ Binomial(total, share): twice the smaller tail."""
+    from scipy import stats  # imported when first needed: a process that computes no figure starts faster
+
     half_observed = 0.5 * stats.binom.pmf(events, total, share)
     below = stats.binom.cdf(events - 1, total, share) + half_observed
     above = stats.binom.sf(events, total, share) + half_observed
@@ -88,7 +89,7 @@ def amount_change(values: Sequence[float]) -> Change | None:
         return None
     mean_step = sum(earlier) / len(earlier)
     spread = math.sqrt(sum((s - mean_step) ** 2 for s in earlier) / (len(earlier) - 1))
-    margin = stats.t.ppf(1 - ALPHA / 2, len(earlier) - 1) * spread * math.sqrt(1 + 1 / len(earlier))
+    margin = t_975(len(earlier) - 1) * spread * math.sqrt(1 + 1 / len(earlier))
     return Change(delta, abs(delta - mean_step) > margin if spread else delta != mean_step)
 
 
