@@ -150,7 +150,7 @@ def test_an_open_wave_shows_no_figure_on_any_path_and_the_digest_says_so(world):
     said = translator("pl")(refused.value.msgid, **refused.value.params)
     assert "jest otwarta do 2026-03-09" in said and "Dotąd odpowiedziało: 3-9." in said
     assert during.ex == () and [w.wave_id for w in during.open_waves] == [wave_id]
-    assert "Left out because open at the end of this period or still open now: Team pulse (round 1, closes 2026-03-09)" in digest_markdown(during, translator("en"))
+    assert "Left out because open at the end of this period or still open now: Team pulse (wave 1, closes 2026-03-09)" in digest_markdown(during, translator("en"))
     assert "Pominięte, bo otwarte na koniec tego okresu lub wciąż otwarte: Puls zespołu" in render_dashboard(during, "pl", {})
     assert digest_to_dict(during)["open_waves"][0]["wave_id"] == wave_id
 

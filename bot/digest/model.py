@@ -48,7 +48,7 @@ class SurveyFigure:
 
     key: str  # "enps" or "<survey id>/<question id>"
     label: LocalizedText
-    scale: str  # "nps" (-100..100) or "likert" (1..5)
+    scale: str  # the question type's name: "nps" (-100..100), "likert" (1..5); surveys/question_types
     latest: Point
     ci: tuple[float, float] | None
     top2_box: float | None  # likert only: percent answering 4 or 5

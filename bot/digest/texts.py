@@ -127,7 +127,7 @@ def open_waves_note(digest: Digest, _: Translate) -> str | None:
     """Which survey waves were still open and left out of this digest; None when none was."""
     if not digest.open_waves:
         return None
-    waves = "; ".join(_("{survey} (round {id}, closes {date})", survey=wave.survey.for_locale(_.locale), id=wave.wave_id,
+    waves = "; ".join(_("{survey} (wave {id}, closes {date})", survey=wave.survey.for_locale(_.locale), id=wave.wave_id,
                         date=wave.closes_on.isoformat()) for wave in digest.open_waves)
     return _("Left out because open at the end of this period or still open now: {waves}. A wave's figures appear "
              "only after it closes, so that two readings cannot be subtracted to reveal an answer.", waves=waves)
