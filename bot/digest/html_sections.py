@@ -17,6 +17,7 @@ from bot.digest.texts import (experience_label, kind_label, kpi_label, maturity_
 from bot.i18n import translator
 from bot.survey_results_messages import VERDICTS, data_answer_text
 from surveys import stage_for
+from surveys.question_types import question_type
 from bot.errors import NP_
 from surveys.diagnostic import DataAnswer
 
@@ -130,18 +131,19 @@ def ex(digest: Digest, v: View) -> str:
 
 def _ex_row(figure: SurveyFigure, v: View) -> list:
     _ = v.t
-    nps = figure.scale == "nps"
-    scale = _("scale −100 to 100") if nps else _("scale 1 to 5")
-    name = f'{v.esc(figure.label.for_locale(v.locale))}<br><small class="muted">{scale}</small>'
+    kind = question_type(figure.scale)
+    name = v.esc(figure.label.for_locale(v.locale))
+    if kind.headline_range:
+        name += f'<br><small class="muted">{_(kind.headline_range)}</small>'
     point = figure.latest
     if point.value is None:
         return [name, (v.hidden() + _day(point.on, v), 4), DASH]
-    digits = 0 if nps else 2
-    value = f"<strong>{v.num(point.value, digits, signed=nps)}</strong>{_day(point.on, v)}"
-    ci = DASH if figure.ci is None else _("{low} to {high}", low=v.num(figure.ci[0], digits, signed=nps),
-                                          high=v.num(figure.ci[1], digits, signed=nps))
+    digits, signed = kind.headline_digits, kind.headline_signed
+    value = f"<strong>{v.num(point.value, digits, signed=signed)}</strong>{_day(point.on, v)}"
+    ci = DASH if figure.ci is None else _("{low} to {high}", low=v.num(figure.ci[0], digits, signed=signed),
+                                          high=v.num(figure.ci[1], digits, signed=signed))
     top2 = DASH if figure.top2_box is None else f"{v.num(figure.top2_box)}%"
-    return [name, value, v.n(point.n), ci, top2, v.change(figure.change, 1 if nps else 2)]
+    return [name, value, v.n(point.n), ci, top2, v.change(figure.change, kind.delta_digits)]
 
 
 def kpis(digest: Digest, v: View) -> str:

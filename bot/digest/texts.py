@@ -8,6 +8,7 @@ from bot.errors import N_
 from bot.i18n import Translate
 from bot.labels import EXPERIENCE_LABELS, KIND_LABELS, label
 from surveys import stage_for
+from surveys.question_types import question_type
 
 KPI_LABELS = {
     "nps": N_("Customer NPS"),
@@ -62,10 +63,10 @@ def survey_figure_text(figure: SurveyFigure, _: Translate) -> str:
     point = figure.latest
     if point.value is None:
         return _("hidden: fewer than k answered ({date})", date=point.on.isoformat())
-    digits = 0 if figure.scale == "nps" else 2
-    text = _("{value} · n = {n}", value=num(point.value, _, digits, signed=figure.scale == "nps"), n=point.n)
+    kind = question_type(figure.scale)
+    digits, signed = kind.headline_digits, kind.headline_signed
+    text = _("{value} · n = {n}", value=num(point.value, _, digits, signed=signed), n=point.n)
     if figure.ci:
-        signed = figure.scale == "nps"
         text += " · " + _("95% interval {low} to {high}", low=num(figure.ci[0], _, digits, signed=signed),
                           high=num(figure.ci[1], _, digits, signed=signed))
     if figure.top2_box is not None:

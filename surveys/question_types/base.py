@@ -33,6 +33,9 @@ class QuestionType:
     written: ClassVar[bool] = False  # answered by writing (no options to choose; comments, not figures)
     scored: ClassVar[bool] = False  # has a headline figure (a score or a mean) with a 95% interval
     delta_digits: ClassVar[int] = 2  # decimals of a change between waves in the JSON and the table
+    headline_digits: ClassVar[int] = 2  # decimals of the headline figure (a mean: 3.48; a score: +12)
+    headline_signed: ClassVar[bool] = False  # the headline is written with its sign (+12, -5)
+    headline_range: ClassVar[str | None] = None  # msgid naming the headline's range ("scale 1 to 5")
 
     def validate(self, question_id: str, raw: str | int) -> Answer:
         """The clean value of a non-blank answer; raises surveys.answers.AnswerError."""

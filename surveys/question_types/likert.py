@@ -20,6 +20,7 @@ class LikertType(ScaledType):
     name: ClassVar[str] = "likert"
     scale: ClassVar[Scale] = Scale(1, 5, LocalizedText(pl="Zdecydowanie się nie zgadzam", en="Strongly disagree"),
                                    LocalizedText(pl="Zdecydowanie się zgadzam", en="Strongly agree"))
+    headline_range: ClassVar[str] = N_("scale 1 to 5")
 
     def option_label(self, value: int, _: Translate) -> str:
         return f"{value} – {_(LABELS[value])}"

@@ -20,6 +20,9 @@ class NpsType(ScaledType):
     scale: ClassVar[Scale] = Scale(0, 10, LocalizedText(pl="Zdecydowanie nie", en="Not at all likely"),
                                    LocalizedText(pl="Zdecydowanie tak", en="Extremely likely"))
     delta_digits: ClassVar[int] = 1
+    headline_digits: ClassVar[int] = 0
+    headline_signed: ClassVar[bool] = True
+    headline_range: ClassVar[str] = N_("scale −100 to 100")
 
     def option_label(self, value: int, _: Translate) -> str:
         return f"{value}" + (f" – {_(END_LABELS[value])}" if value in END_LABELS else "")

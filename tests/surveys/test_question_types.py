@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from bot.digest.ex import WaveAggregate, series_figure
+from bot.digest.texts import survey_figure_text
 from bot.i18n import translator
 from bot.services.survey_waves import WaveView
 from bot.survey_messages import question_message
@@ -128,3 +129,4 @@ def test_a_new_scored_type_is_a_digest_trend(stars):
     figure = series_figure("canteen/food", LocalizedText(pl="Obiad", en="Lunch"), "stars", waves)
     assert [point.value for point in figure.trend] == [pytest.approx(7 / 6), pytest.approx(17 / 6)]
     assert figure.change.significant and figure.ci is None and figure.top2_box is None
+    assert survey_figure_text(figure, translator("pl")) == "2,83 · n = 6 · +1,67 od poprzedniego odczytu (ponad poziom szumu)"
