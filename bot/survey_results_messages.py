@@ -3,6 +3,7 @@ from __future__ import annotations
 
 
 from bot.errors import N_, NP_
+from bot.digest.texts import num
 from bot.i18n import Translate
 from bot.messages import Field, Message
 from bot.text_rules import shorten
@@ -35,7 +36,8 @@ def _change_note(results: WaveResults, question_id: str, _: Translate) -> str:
     for change in results.changes:
         if change.question_id == question_id:
             noise = _("beyond noise") if change.change.significant else _("within noise")
-            return "\n" + _("change since the previous wave: {delta:+.1f} ({noise})", delta=change.change.delta, noise=noise)
+            delta = num(change.change.delta, _, change.kind.delta_digits, signed=True)
+            return "\n" + _("change since the previous wave: {delta} ({noise})", delta=delta, noise=noise)
     return ""
 
 

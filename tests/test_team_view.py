@@ -62,7 +62,7 @@ def test_a_team_that_reached_k_gets_its_results_and_no_other_team_does(world):
     for email in EVERYONE:
         answer_pulse(world, email, enps="5")
     world.bot.run_job(lambda turn: close_and_report(turn, second))
-    assert "change since the previous wave: -200.0" in "\n".join(f.value for f in world.last(OWNER).fields)
+    assert "change since the previous wave: −200.0" in "\n".join(f.value for f in world.last(OWNER).fields)
 
 
 def test_an_open_wave_is_not_shown_and_a_manager_without_a_unit_is_told(world):
