@@ -142,3 +142,53 @@ def test_starting_the_command_line_loads_no_statistics_or_charting_library():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# Where naming a question type is a rule of a survey kind or a figure, not how a type behaves.
+TYPE_NAMED_BY_RULE = {
+    "surveys/definition_rules.py": "a maturity survey is made of likert items, a diagnostic of yes_no questions",
+    "surveys/results.py": "maturity scores likert items; the diagnostic counts yes_no answers",
+    "bot/digest/diagnostic_data.py": "the maturity items that answer diagnostic questions 4 and 5 are likert",
+    "bot/digest/charts.py": "the pulse chart's axis is the 1-5 scale",
+}
+
+
+def type_name_comparisons(source: str) -> list[int]:
+    """Lines comparing something's `.type` or `.scale` with a question type's name ("nps", ("nps", "likert"))."""
+    from surveys.question_types import TYPES
+
+    def names_a_type(node: ast.AST) -> bool:
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            return any(names_a_type(element) for element in node.elts)
+        return isinstance(node, ast.Constant) and node.value in TYPES
+
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(isinstance(s, ast.Attribute) and s.attr in ("type", "scale") for s in sides) \
+                    and any(names_a_type(s) for s in sides):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_a_question_type_is_asked_its_behaviour_not_its_name():
+    """How a type is validated, offered, scored, compared and written lives in surveys/question_types: the
+    code around it asks the type object (`question.kind.written`), never `if question.type == "text"`."""
+    found = {}
+    for folder in ("bot", "surveys", "app", "adapters"):
+        for path in (ROOT / folder).rglob("*.py"):
+            name = str(path.relative_to(ROOT))
+            if name.startswith("surveys/question_types/") or name in TYPE_NAMED_BY_RULE:
+                continue
+            if lines := type_name_comparisons(path.read_text(encoding="utf-8")):
+                found[name] = lines
+    assert found == {}
+    stale = [name for name in TYPE_NAMED_BY_RULE if not type_name_comparisons((ROOT / name).read_text(encoding="utf-8"))]
+    assert stale == []  # an exception that no longer names a type leaves the list
+
+
+def test_the_type_name_scan_sees_a_branch_on_a_type():
+    assert type_name_comparisons('if question.type == "text":\n    pass\n') == [1]
+    assert type_name_comparisons('ok = q.type in ("nps", "likert")\n') == [1]
+    assert type_name_comparisons('if question.kind.written:\n    pass\n') == []
