@@ -7,6 +7,7 @@ stays free of the bot.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -25,8 +26,9 @@ def N_(msgid: str) -> str:
     return msgid
 
 
-class QuestionType:
-    """One question type. Subclasses set the class attributes and implement what their type has."""
+class QuestionType(ABC):
+    """One question type. Subclasses set the class attributes, implement the abstract methods and override
+    the others their type has (a change test, a headline)."""
 
     name: ClassVar[str]
     scale: ClassVar[Scale | None] = None  # the 0-10 / 1-5 scale with its end labels; None otherwise
@@ -37,14 +39,14 @@ class QuestionType:
     headline_signed: ClassVar[bool] = False  # the headline is written with its sign (+12, -5)
     headline_range: ClassVar[str | None] = None  # msgid naming the headline's range ("scale 1 to 5")
 
+    @abstractmethod
     def validate(self, question_id: str, raw: str | int) -> Answer:
         """The clean value of a non-blank answer; raises surveys.answers.AnswerError."""
-        raise NotImplementedError
 
+    @abstractmethod
     def read(self, value: Any) -> int | str:
         """A stored value back (the int column, or the text column for a written type); ValueError if
         it is outside the type's values."""
-        raise NotImplementedError
 
     def options(self) -> tuple[int, ...]:
         """The values offered to choose from, in the order shown."""
@@ -53,9 +55,9 @@ class QuestionType:
     def option_label(self, value: int, _: Translate) -> str:
         return str(value)
 
+    @abstractmethod
     def score(self, values: list[Any]) -> Any:
         """The figures of the given answers (values as `read` returns them)."""
-        raise NotImplementedError
 
     def score_counts(self, counts: Mapping[int, int]) -> Any:
         """The figures from {value: number of answers} (the digest's aggregates)."""
@@ -76,17 +78,17 @@ class QuestionType:
         """The change from the previous wave's figures, with its test; None for a type without one."""
         return None
 
+    @abstractmethod
     def figures(self, result: Any) -> dict[str, Any]:
         """The figures as a JSON-ready dict (no words)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def figure_text(self, result: Any, n: int, _: Translate) -> str:
         """The figures in one line of a chat message."""
-        raise NotImplementedError
 
+    @abstractmethod
     def table_text(self, result: Any, _: Translate, number: NumberText, *, full: bool = True) -> str:
         """The figures in a terminal table's cell; `full=False` is the shorter by-unit form."""
-        raise NotImplementedError
 
 
 def rounded(value: float | None, digits: int) -> float | None:
