@@ -82,6 +82,7 @@ class Scheduler:
         self.read_every_seconds = read_every_seconds
         self.specs: dict[str, JobSpec] = {}
         self._aps: BackgroundScheduler | None = None
+        self._looked_until: datetime | None = None  # the clock of the last look at the jobs (catch-up, refresh)
 
     # -- the jobs, from the database -----------------------------------------------------------------
     def read_jobs(self) -> dict[str, JobSpec]:
@@ -97,6 +98,7 @@ class Scheduler:
     def catch_up(self) -> int:
         """Run each job's latest missed slot within its catch-up window, once; returns how many ran."""
         now, ran, began = self.clock(), 0, self.began()
+        self._looked_until = now
         for spec in self.read_jobs().values():
             if spec.catch_up is None:
                 continue
@@ -151,8 +153,11 @@ class Scheduler:
             self._aps = None
 
     def refresh(self) -> None:
-        """Bring APScheduler's jobs in line with the database's."""
+        """Bring APScheduler's jobs in line with the database's, then run the slots that came due since the
+        last look: APScheduler is told only of what lies ahead, so a wave closing while the leader starts (after
+        the catch-up, before this) or closing before the next read would otherwise never close."""
         specs, now = self.read_jobs(), self.clock()
+        since = self._looked_until
         for job_id in set(self.specs) - set(specs):
             if self._aps.get_job(job_id):
                 self._aps.remove_job(job_id)
@@ -164,4 +169,17 @@ class Scheduler:
                 continue  # past: caught up at start, or run already
             self._aps.add_job(self.fire, trigger_of(spec.rule), args=[job_id], id=job_id, name=job_id,
                               replace_existing=True)
-        self.specs = specs
+        self.specs, self._looked_until = specs, now
+        if since is not None:
+            self.run_due_between(since, now)
+
+    def run_due_between(self, since: datetime, now: datetime) -> int:
+        """Run each catch-up job's slot that fell after `since` and by `now` (once: a slot APScheduler fired
+        meanwhile is claimed already); returns how many ran."""
+        ran = 0
+        for spec in self.specs.values():
+            slot = None if spec.catch_up is None else latest_slot(spec.rule, now, now - since)
+            if slot is not None and slot > since and self._existed_at(spec, slot, self.began()) and \
+                    run_slot(self.bot, spec, slot, process_id=self.process_id):
+                ran += 1
+        return ran
