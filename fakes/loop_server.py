@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from abc import ABC, abstractmethod
 
 
-class LoopServer:
+class LoopServer(ABC):
     """Subclasses serve from `_serve_forever(sock, ready)` on `self._loop`, set `ready` once they serve,
     and return when the loop stops; `_bound()` runs once the port is known, before serving."""
 
@@ -41,8 +42,9 @@ class LoopServer:
         asyncio.set_event_loop(self._loop)
         self._serve_forever(sock, ready)
 
+    @abstractmethod
     def _serve_forever(self, sock: socket.socket, ready: threading.Event) -> None:
-        raise NotImplementedError
+        """Serve on `sock` from `self._loop`, set `ready` once serving, return when the loop stops."""
 
     def stop(self) -> None:
         if self._thread is not None:

@@ -53,6 +53,9 @@ def postgres_database_url():
     admin.dispose()
 
 
+INSUFFICIENT_PRIVILEGE = "42501"  # SQLSTATE of "must be a member of the role whose process is being terminated"
+
+
 def _drop_database(admin, name: str) -> None:
     """DROP ... WITH (FORCE) ends our own connections, but not an autovacuum worker that happens to be on
     the database (it is not ours to signal): wait for it to finish, a few seconds at most."""
@@ -62,7 +65,7 @@ def _drop_database(admin, name: str) -> None:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             return
         except ProgrammingError as error:
-            if "must be a member of the role" not in str(error) or attempt == 39:
+            if getattr(error.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE or attempt == 39:
                 raise
             time.sleep(0.25)
 
